@@ -1,0 +1,33 @@
+# Two commands do all the set-up on a fresh clone (see README):
+#   make results   -> builds .venv, runs the headline experiment, writes figures into results/
+#   make test      -> builds .venv, runs the test suite
+# .venv is rebuilt when pyproject.toml changes.
+PYTHON ?= python3.12
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: results test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+results: $(VENV)/.installed
+	$(BIN)/python experiments/headline.py
+
+test: $(VENV)/.installed
+	$(BIN)/ruff format --check src tests experiments benchmarks
+	$(BIN)/ruff check src tests experiments benchmarks
+	$(BIN)/python -m pytest -n 2
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff format src tests experiments benchmarks
+	$(BIN)/ruff check --fix src tests experiments benchmarks
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_engine.py
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,45 @@
+"""One figure style for every plot: readable at paper size, consistent colours."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+#: Colours by citizen state and by outcome, shared by every figure.
+COLORS = {
+    "quiet": "#4C72B0",
+    "active": "#C44E52",
+    "jailed": "#8C8C8C",
+    "police": "#222222",
+}
+
+
+def apply() -> None:
+    plt.rcParams.update(
+        {
+            "figure.dpi": 110,
+            "savefig.dpi": 200,
+            "font.size": 9,
+            "axes.titlesize": 10,
+            "axes.labelsize": 9,
+            "legend.fontsize": 8,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+        }
+    )
+
+
+def save(fig, path_stem) -> list[str]:
+    """Write PNG and SVG next to each other; return the paths."""
+    out = []
+    for ext in ("png", "svg"):
+        p = f"{path_stem}.{ext}"
+        fig.savefig(p, bbox_inches="tight")
+        out.append(p)
+    plt.close(fig)
+    return out
