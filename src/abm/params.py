@@ -161,6 +161,8 @@ def markdown_table(params: ParamSet) -> str:
         elif p.kind == "bool":
             rng = "true / false"
         else:
-            rng = f"[{'-∞' if p.low is None else f'{p.low:g}'}, {'∞' if p.high is None else f'{p.high:g}'}]"
+            lo = "-∞" if p.low is None else f"{p.low:g}"
+            hi = "∞" if p.high is None else f"{p.high:g}"
+            rng = f"[{lo}, {hi}]"
         rows.append(f"| `{p.name}` | {p.meaning} | {p.unit} | {p.default} | {rng} | {p.source} |")
     return "\n".join(rows)

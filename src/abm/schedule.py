@@ -4,7 +4,8 @@ A schedule maps the step number t (0 = the initial state) to a value. Three kind
 runs in Epstein (2002) Table 2 and the Belarus scenarios:
 
 - constant:  ``0.8``
-- step:      ``step:BEFORE,AFTER,AT`` - BEFORE for t < AT, AFTER from t = AT on (run 4's abrupt drop)
+- step:      ``step:BEFORE,AFTER,AT`` - BEFORE for t < AT, AFTER from t = AT on
+             (run 4's abrupt drop)
 - linear:    ``linear:START,END,FROM,TO`` - START until FROM, a straight line to END at TO,
              END afterwards (run 3's gradual drop, run 5's cops walked down)
 
