@@ -55,7 +55,11 @@ def models() -> list[str]:
 
 
 def run(model: str, params: Mapping[str, Any], seed: int, steps: int | None = None) -> RunResult:
-    """Run ``model`` once; raises ParameterError on bad input before any work starts."""
+    """Run ``model`` once; raises ParameterError on bad input before any work starts.
+
+    ``params`` may hold ``scenario``: the name of a scenario (Belarus) or preset (Epstein)
+    whose values are the base that the other entries override.
+    """
     _load_builtin()
     if model not in _RUNNERS:
         raise ParameterError("model", model, "one of " + ", ".join(sorted(_RUNNERS)))

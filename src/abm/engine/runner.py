@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from abm.engine.params import EPSTEIN_PARAMS
+from abm.engine.presets import preset
 from abm.runner import RunResult, register
 
 #: A step counts as a burst when this share of citizens is active (Epstein's outbursts).
@@ -16,8 +17,12 @@ BURST_SHARE = 0.1
 def run_epstein(params: Mapping[str, Any], seed: int, steps: int | None) -> RunResult:
     from abm.engine.model import EpsteinModel
 
-    p = EPSTEIN_PARAMS.resolve(params)
-    steps = 200 if steps is None else steps
+    params = dict(params)
+    base, preset_steps = {}, 200
+    if "scenario" in params:  # a named preset supplies the base values
+        base, preset_steps, _ = preset(str(params.pop("scenario")))
+    p = EPSTEIN_PARAMS.resolve(base, params)
+    steps = preset_steps if steps is None else steps
     model = EpsteinModel(p, rng=seed, faces=False)
     model.run_for(steps)
     series = model.series()
