@@ -6,7 +6,7 @@ PYTHON ?= python3.12
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: results test lint bench clean
+.PHONY: results test lint bench clean browser
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,17 @@ $(VENV)/.installed: pyproject.toml
 results: $(VENV)/.installed
 	$(BIN)/python experiments/headline.py
 
-test: $(VENV)/.installed
+# The dashboard's browser test drives Debian's Chromium (browsers cannot be downloaded here)
+# and needs Solara's web files, unpacked from npm into .venv (the page's CDN is not reachable).
+# Both steps install only what is missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser: $(VENV)/.installed
+	test -x /usr/bin/chromium || ($(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	$(BIN)/python -m abm.dashboard.assets
+
+test: $(VENV)/.installed browser
 	$(BIN)/ruff format --check src tests experiments benchmarks
 	$(BIN)/ruff check src tests experiments benchmarks
 	$(BIN)/python -m pytest -n 2
