@@ -4,13 +4,22 @@ Every draw comes from the model's ``numpy.random.Generator``, passed into numba,
 advances the very same bit-generator state; a run is therefore a pure function of
 (parameters, seed), and Python code before or after the kernel shares one random stream.
 
-State layout (all flat numpy arrays, cell index = row * width + col):
+State layout (flat numpy arrays, cell index = row * width + col on the torus):
+
 - ``grid[cell]``: agent index occupying the cell, or -1. Citizens are agents
-  0 .. n_cit-1, cops n_cit .. n_agents-1.
-- ``pos[agent]``: cell index, or -1 when the agent is off the grid (jailed citizen,
-  off-duty cop).
-- ``jail_left[citizen]``: -1 when free, else further steps to serve (INF_JAIL = forever).
+  0 .. n_cit-1, police n_cit .. n_agents-1.
+- ``pos[agent]``: cell index, or -1 when the agent is off the grid (a citizen jailed off
+  the grid, an officer off duty).
+- ``jail_left[citizen]``: -1 when free, else further whole steps to serve
+  (``INF_JAIL`` = for ever).
 - ``active[citizen]``: 1 when openly rebelling.
+- ``kind[padded cell]``: what stands on each cell (EMPTY, QUIET, ACTIVE, COP, JAILED) in a
+  copy of the torus padded by a ``halo`` of wrapped cells on every side. Every look
+  around an agent reads only this byte array at ``base + precomputed step``: no modulo,
+  no bounds branch, and a cache-friendly 1 byte per cell. Every write goes through
+  ``set_kind``, which also updates the cell's halo copies.
+
+``opts`` (int64 array) carries the variant switches, indexed by the ``OPT_*`` constants.
 """
 
 from __future__ import annotations
@@ -18,86 +27,204 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from abm.engine.rules import arrest_probability, goes_active
+from abm.engine.rules import arrest_probability, goes_active, jail_term, randint
 
-INF_JAIL = np.int64(2**62)
+EMPTY, K_QUIET, K_ACTIVE, K_COP, K_JAILED = 0, 1, 2, 3, 4
+
+(
+    OPT_RULE,
+    OPT_JAIL_MAX,
+    OPT_JAIL_DRAW,
+    OPT_MOVEMENT,
+    OPT_COP_MOVEMENT,
+    OPT_COPS_LOCKED,
+    OPT_ACT_FIRST,
+    OPT_COP_TO_ARREST,
+    OPT_JAIL_IN_PLACE,
+    OPT_SELF_TWICE,
+) = range(10)
+N_OPTS = 10
 
 
 @numba.njit(cache=True, inline="always")
-def _cell_at(cell, dy, dx, height, width):
-    y = cell // width + dy
-    x = cell % width + dx
-    if y < 0:
-        y += height
-    elif y >= height:
-        y -= height
-    if x < 0:
-        x += width
-    elif x >= width:
-        x -= width
-    return y * width + x
+def _wrap(v, n):
+    if v < 0:
+        return v + n
+    if v >= n:
+        return v - n
+    return v
 
 
-@numba.njit(cache=True)
-def _move(agent, pos, grid, offsets, height, width, rng, cell_region, region):
-    """Rule M: move to a uniformly random empty cell in vision (region < 0: anywhere)."""
-    here = pos[agent]
-    n_empty = 0
-    for j in range(offsets.shape[0]):
-        c = _cell_at(here, offsets[j, 0], offsets[j, 1], height, width)
-        if grid[c] < 0 and (region < 0 or cell_region[c] == region):
-            n_empty += 1
-    if n_empty == 0:
-        return
-    pick = rng.integers(0, n_empty)
-    for j in range(offsets.shape[0]):
-        c = _cell_at(here, offsets[j, 0], offsets[j, 1], height, width)
-        if grid[c] < 0 and (region < 0 or cell_region[c] == region):
-            if pick == 0:
-                grid[here] = -1
-                grid[c] = agent
-                pos[agent] = c
-                return
-            pick -= 1
+@numba.njit(cache=True, inline="always")
+def set_kind_yx(kind, y, x, value, height, width, halo):
+    """Write ``value`` for torus cell (y, x) into the padded array and its halo copies.
 
-
-@numba.njit(cache=True)
-def release_and_place(pos, grid, jail_left, active, n_cit, rng):
-    """Start-of-step jail bookkeeping, in citizen-index order (deterministic).
-
-    A citizen with no term left returns to a uniformly random empty cell of the whole grid
-    (Epstein does not say where the released reappear); everyone else serves one more step.
-    Returns the number released.
+    With halo < side / 2 (guaranteed by the world's validation) a cell has at most one
+    extra row copy and one extra column copy, hence at most four writes.
     """
-    n_cells = grid.shape[0]
-    released = 0
-    for i in range(n_cit):
-        t = jail_left[i]
-        if t < 0 or t == INF_JAIL:
-            continue
-        if t > 0:
-            jail_left[i] = t - 1
-            continue
-        cell = -1
-        for _ in range(10_000):
-            c = rng.integers(0, n_cells)
-            if grid[c] < 0:
-                cell = c
-                break
-        if cell < 0:  # grid nearly full: stay jailed one more step rather than overlap
-            continue
-        grid[cell] = i
-        pos[i] = cell
-        jail_left[i] = -1
-        active[i] = 0
-        released += 1
-    return released
+    pw = width + 2 * halo
+    y1 = y + halo
+    x1 = x + halo
+    y2 = -1
+    if y < halo:
+        y2 = y + height + halo
+    elif y >= height - halo:
+        y2 = y - height + halo
+    x2 = -1
+    if x < halo:
+        x2 = x + width + halo
+    elif x >= width - halo:
+        x2 = x - width + halo
+    kind[y1 * pw + x1] = value
+    if y2 >= 0:
+        kind[y2 * pw + x1] = value
+        if x2 >= 0:
+            kind[y2 * pw + x2] = value
+    if x2 >= 0:
+        kind[y1 * pw + x2] = value
+
+
+@numba.njit(cache=True)
+def set_kind(kind, cell, value, height, width, halo):
+    """``set_kind_yx`` for a flat cell index (one division; used off the hot path)."""
+    y = cell // width
+    set_kind_yx(kind, y, cell - y * width, value, height, width, halo)
+
+
+@numba.njit(cache=True, inline="always")
+def _base(y, x, width, halo):
+    return (y + halo) * (width + 2 * halo) + x + halo
+
+
+#: Rejection-sampling tries before a move falls back to listing the empty cells.
+MOVE_TRIES = 32
+
+
+@numba.njit(cache=True, inline="always")
+def _pick_empty(kind, base, lin, rng, region_p, region, buf):
+    """Rule M's choice: a uniformly random empty cell in vision, as an offset index.
+
+    Rejection sampling (draw a cell of the vision uniformly until an empty one comes up: a
+    few draws at Epstein's densities) is exactly uniform over the empty cells; after
+    ``MOVE_TRIES`` misses one pass lists the empty cells in the scratch ``buf`` and picks
+    among them, which is also uniform, and finds out when there is none (-1).
+    ``region >= 0`` admits only cells of that region (police posted to a region).
+    """
+    n = lin.shape[0]
+    if n == 0:
+        return -1
+    for _ in range(MOVE_TRIES):
+        t = randint(rng, n)
+        c = base + lin[t]
+        if kind[c] == EMPTY and (region < 0 or region_p[c] == region):
+            return t
+    n_empty = 0
+    for t in range(n):
+        c = base + lin[t]
+        buf[n_empty] = t
+        n_empty += (kind[c] == EMPTY) & ((region < 0) | (region_p[c] == region))
+    if n_empty == 0:
+        return -1
+    return buf[randint(rng, n_empty)]
+
+
+@numba.njit(cache=True, inline="always")
+def _relocate(agent, y, x, ny, nx, own_kind, pos, grid, kind, height, width, halo):
+    """Move ``agent`` from torus cell (y, x) to the empty cell (ny, nx)."""
+    here = y * width + x
+    new = ny * width + nx
+    grid[here] = -1
+    grid[new] = agent
+    pos[agent] = new
+    set_kind_yx(kind, y, x, EMPTY, height, width, halo)
+    set_kind_yx(kind, ny, nx, own_kind, height, width, halo)
+
+
+@numba.njit(cache=True, inline="always")
+def _look(kind, base, lin):
+    """(police, active citizens) in the vision around padded cell ``base``, own cell excluded."""
+    cops = 0
+    actives = 0
+    for j in range(lin.shape[0]):
+        v = kind[base + lin[j]]
+        cops += v == K_COP
+        actives += v == K_ACTIVE
+    return cops, actives
+
+
+@numba.njit(cache=True, inline="always")
+def _pick_active(kind, base, lin, rng, buf):
+    """Rule C's choice: a uniformly random active citizen in vision, as an offset index.
+
+    One branch-free pass lists the active cells in the scratch ``buf``; -1 when none.
+    """
+    n_act = 0
+    for j in range(lin.shape[0]):
+        buf[n_act] = j
+        n_act += kind[base + lin[j]] == K_ACTIVE
+    if n_act == 0:
+        return -1
+    return buf[randint(rng, n_act)]
+
+
+@numba.njit(cache=True, inline="always")
+def _arrest(
+    cop,
+    y,
+    x,
+    sy,
+    sx,
+    pos,
+    grid,
+    kind,
+    active,
+    jail_left,
+    height,
+    width,
+    halo,
+    rng,
+    opts,
+    cell_region,
+    region,
+):
+    """Rule C's act: jail the citizen on torus cell (sy, sx), seen by ``cop`` from (y, x).
+
+    The term is drawn by ``rules.jail_term``. Off the grid (paper, NetLogo) the arrestee's
+    cell empties and, with ``OPT_COP_TO_ARREST`` (NetLogo), the officer steps onto it if
+    it lies in the officer's region; in place (Mesa's example) the cell stays taken.
+    """
+    cell = sy * width + sx
+    suspect = grid[cell]
+    jail_left[suspect] = jail_term(rng, opts[OPT_JAIL_MAX], opts[OPT_JAIL_DRAW])
+    active[suspect] = 0
+    if opts[OPT_JAIL_IN_PLACE]:
+        set_kind_yx(kind, sy, sx, K_JAILED, height, width, halo)
+        return
+    grid[cell] = -1
+    pos[suspect] = -1
+    set_kind_yx(kind, sy, sx, EMPTY, height, width, halo)
+    if opts[OPT_COP_TO_ARREST] and (region < 0 or cell_region[cell] == region):
+        _relocate(cop, y, x, sy, sx, K_COP, pos, grid, kind, height, width, halo)
+
+
+@numba.njit(cache=True)
+def shuffle_order(order, rng):
+    """Fill ``order`` with a uniformly random permutation (Fisher-Yates, model's generator)."""
+    n = order.shape[0]
+    for i in range(n):
+        order[i] = i
+    for i in range(n - 1, 0, -1):
+        j = randint(rng, i + 1)
+        tmp = order[i]
+        order[i] = order[j]
+        order[j] = tmp
 
 
 @numba.njit(cache=True)
 def step_random_sequential(
     pos,
     grid,
+    kind,
     n_cit,
     grievance,
     risk_aversion,
@@ -106,103 +233,289 @@ def step_random_sequential(
     jail_left,
     cop_region,
     cell_region,
-    cit_offsets,
-    cop_offsets,
+    region_p,
+    cit_lin,
+    cit_dy,
+    cit_dx,
+    cop_lin,
+    cop_dy,
+    cop_dx,
     height,
     width,
+    halo,
     k,
-    rule,
-    jail_max,
-    jail_fixed,
-    movement,
-    cops_locked,
+    opts,
     order,
     rng,
 ):
     """Activate every agent once in a fresh random order; return the number of arrests.
 
-    Per agent, as in NetLogo Rebellion: move (rule M), then act - a citizen applies rule A
-    with its current neighbourhood, a cop applies rule C (arrest one random active in
-    vision and step onto the arrestee's cell). Agents arrested earlier in the same step do
-    not act.
+    Epstein (2002): "An agent or cop is selected at random and, under rule M, moves to a
+    random site within his vision, where he acts in accord with rule C (if a cop) or A
+    (if an agent)". With ``OPT_ACT_FIRST`` an agent acts first and then moves (Mesa's
+    example). Citizens arrested earlier in the same step do not act; jailed citizens and
+    off-duty officers are skipped.
     """
-    n_agents = pos.shape[0]
-    for i in range(n_agents):  # Fisher-Yates with the model's generator
-        order[i] = i
-    for i in range(n_agents - 1, 0, -1):
-        j = rng.integers(0, i + 1)
-        tmp = order[i]
-        order[i] = order[j]
-        order[j] = tmp
-
+    shuffle_order(order, rng)
+    rule = opts[OPT_RULE]
+    movement = opts[OPT_MOVEMENT] != 0
+    cop_movement = opts[OPT_COP_MOVEMENT] != 0
+    act_first = opts[OPT_ACT_FIRST] != 0
+    locked = opts[OPT_COPS_LOCKED] != 0
+    self_twice = opts[OPT_SELF_TWICE] != 0
+    buf = np.empty(max(cit_lin.shape[0], cop_lin.shape[0]) + 1, dtype=np.int64)
     arrests = 0
-    for idx in range(n_agents):
+    for idx in range(order.shape[0]):
         a = order[idx]
-        if pos[a] < 0:
+        here = pos[a]
+        if here < 0:
             continue
+        y = here // width
+        x = here - y * width
         if a < n_cit:
-            if movement:
-                _move(a, pos, grid, cit_offsets, height, width, rng, cell_region, -1)
-            here = pos[a]
-            cops = 0
-            actives = 1  # the citizen counts herself as active when estimating
-            for j in range(cit_offsets.shape[0]):
-                other = grid[_cell_at(here, cit_offsets[j, 0], cit_offsets[j, 1], height, width)]
-                if other >= n_cit:
-                    cops += 1
-                elif other >= 0 and active[other] == 1:
-                    actives += 1
-            p = arrest_probability(cops, actives, k, rule)
-            active[a] = 1 if goes_active(grievance[a], risk_aversion[a], p, threshold[a]) else 0
-        else:
-            region = cop_region[a - n_cit] if cops_locked else -1
-            if movement:
-                _move(a, pos, grid, cop_offsets, height, width, rng, cell_region, region)
-            here = pos[a]
-            n_act = 0
-            for j in range(cop_offsets.shape[0]):
-                other = grid[_cell_at(here, cop_offsets[j, 0], cop_offsets[j, 1], height, width)]
-                if 0 <= other < n_cit and active[other] == 1:
-                    n_act += 1
-            if n_act == 0:
+            if jail_left[a] >= 0:  # jailed in place (Mesa's example)
                 continue
-            pick = rng.integers(0, n_act)
-            for j in range(cop_offsets.shape[0]):
-                c = _cell_at(here, cop_offsets[j, 0], cop_offsets[j, 1], height, width)
-                other = grid[c]
-                if 0 <= other < n_cit and active[other] == 1:
-                    if pick == 0:
-                        if jail_max < 0:
-                            term = INF_JAIL
-                        elif jail_fixed:
-                            term = np.int64(jail_max)
-                        else:
-                            term = rng.integers(0, jail_max + 1)
-                        jail_left[other] = term
-                        active[other] = 0
-                        pos[other] = -1
-                        grid[c] = -1
-                        if region < 0 or cell_region[c] == region:
-                            grid[here] = -1
-                            grid[c] = a
-                            pos[a] = c
+            for phase in range(2):  # rule M then rule A, or A then M (act_first)
+                if (phase == 0) == act_first:
+                    if movement:
+                        j = _pick_empty(
+                            kind, _base(y, x, width, halo), cit_lin, rng, region_p, -1, buf
+                        )
+                        if j >= 0:
+                            ny = _wrap(y + cit_dy[j], height)
+                            nx = _wrap(x + cit_dx[j], width)
+                            own = K_ACTIVE if active[a] == 1 else K_QUIET
+                            _relocate(a, y, x, ny, nx, own, pos, grid, kind, height, width, halo)
+                            y = ny
+                            x = nx
+                else:  # rule A: active iff G - R P > T
+                    cops, actives = _look(kind, _base(y, x, width, halo), cit_lin)
+                    # A counts the citizen herself (Epstein: "A is always at least 1");
+                    # NetLogo's vision holds her own patch, so when already active she is
+                    # counted a second time.
+                    actives += 1
+                    if self_twice and active[a] == 1:
+                        actives += 1
+                    p = arrest_probability(cops, actives, k, rule)
+                    now = 1 if goes_active(grievance[a], risk_aversion[a], p, threshold[a]) else 0
+                    if now != active[a]:
+                        active[a] = now
+                        set_kind_yx(kind, y, x, K_ACTIVE if now else K_QUIET, height, width, halo)
+        else:
+            region = cop_region[a - n_cit] if locked else -1
+            for phase in range(2):  # rule M then rule C, or C then M (act_first)
+                if (phase == 0) == act_first:
+                    if cop_movement:
+                        j = _pick_empty(
+                            kind, _base(y, x, width, halo), cop_lin, rng, region_p, region, buf
+                        )
+                        if j >= 0:
+                            ny = _wrap(y + cop_dy[j], height)
+                            nx = _wrap(x + cop_dx[j], width)
+                            _relocate(a, y, x, ny, nx, K_COP, pos, grid, kind, height, width, halo)
+                            y = ny
+                            x = nx
+                else:  # rule C: arrest one random active citizen in vision
+                    j = _pick_active(kind, _base(y, x, width, halo), cop_lin, rng, buf)
+                    if j >= 0:
+                        sy = _wrap(y + cop_dy[j], height)
+                        sx = _wrap(x + cop_dx[j], width)
+                        _arrest(
+                            a,
+                            y,
+                            x,
+                            sy,
+                            sx,
+                            pos,
+                            grid,
+                            kind,
+                            active,
+                            jail_left,
+                            height,
+                            width,
+                            halo,
+                            rng,
+                            opts,
+                            cell_region,
+                            region,
+                        )
                         arrests += 1
-                        break
-                    pick -= 1
+                        if pos[a] != y * width + x:  # NetLogo's officer took the cell
+                            y = sy
+                            x = sx
     return arrests
 
 
 @numba.njit(cache=True)
-def place_agents(agents, pos, grid, rng, cells):
-    """Put off-grid ``agents`` on uniformly random empty cells drawn from ``cells``."""
-    placed = 0
+def random_empty_cell(grid, rng, cells):
+    """A uniformly random empty cell among ``cells``, or -1 when all are taken.
+
+    Rejection sampling is fast while cells are free; after 64 misses the empty cells are
+    enumerated, so the draw stays exactly uniform and never fails while one is free.
+    """
     n = cells.shape[0]
+    if n == 0:
+        return -1
+    for _ in range(64):
+        c = cells[randint(rng, n)]
+        if grid[c] < 0:
+            return c
+    n_empty = 0
+    for i in range(n):
+        n_empty += grid[cells[i]] < 0
+    if n_empty == 0:
+        return -1
+    pick = randint(rng, n_empty)
+    for i in range(n):
+        if grid[cells[i]] < 0:
+            if pick == 0:
+                return cells[i]
+            pick -= 1
+    return -1
+
+
+@numba.njit(cache=True)
+def release_and_place(
+    pos, grid, kind, jail_left, active, n_cit, in_place, height, width, halo, all_cells, rng
+):
+    """Start-of-step jail bookkeeping, in citizen-index order (deterministic).
+
+    A citizen with no term left walks free: off the grid, she takes a uniformly random
+    empty cell of the whole torus (Epstein does not say where the released reappear; "agents
+    leave jail exactly as aggrieved as when they entered"); jailed in place (Mesa's example)
+    she is simply free again where she stands. Everyone else serves one more step. If the
+    torus is full she waits a step. Returns the number released.
+    """
+    released = 0
+    for i in range(n_cit):
+        t = jail_left[i]
+        if t < 0 or t >= 2**62:
+            continue
+        if t > 0:
+            jail_left[i] = t - 1
+            continue
+        if in_place:
+            set_kind(kind, pos[i], K_QUIET, height, width, halo)
+        else:
+            cell = random_empty_cell(grid, rng, all_cells)
+            if cell < 0:
+                continue
+            grid[cell] = i
+            pos[i] = cell
+            set_kind(kind, cell, K_QUIET, height, width, halo)
+        jail_left[i] = -1
+        active[i] = 0
+        released += 1
+    return released
+
+
+@numba.njit(cache=True)
+def place_agents(agents, pos, grid, kind, own_kind, cells, height, width, halo, rng):
+    """Put off-grid ``agents`` on uniformly random empty cells among ``cells``.
+
+    Returns how many found a cell (fewer only when ``cells`` run out of room).
+    """
+    placed = 0
     for a in agents:
-        for _ in range(100_000):
-            c = cells[rng.integers(0, n)]
-            if grid[c] < 0:
-                grid[c] = a
-                pos[a] = c
-                placed += 1
-                break
+        c = random_empty_cell(grid, rng, cells)
+        if c < 0:
+            break
+        grid[c] = a
+        pos[a] = c
+        set_kind(kind, c, own_kind, height, width, halo)
+        placed += 1
     return placed
+
+
+@numba.njit(cache=True)
+def remove_agents(agents, pos, grid, kind, height, width, halo):
+    """Take ``agents`` off the grid (police going off duty)."""
+    for a in agents:
+        c = pos[a]
+        if c >= 0:
+            grid[c] = -1
+            pos[a] = -1
+            set_kind(kind, c, EMPTY, height, width, halo)
+
+
+def padded_kind(kind2d: np.ndarray, halo: int) -> np.ndarray:
+    """The (height, width) kind map padded by ``halo`` wrapped cells, flattened."""
+    return np.ascontiguousarray(np.pad(kind2d, halo, mode="wrap")).ravel()
+
+
+@numba.njit(cache=True)
+def step(
+    pos,
+    grid,
+    kind,
+    n_cit,
+    grievance,
+    risk_aversion,
+    threshold,
+    active,
+    jail_left,
+    cop_region,
+    cell_region,
+    region_p,
+    cit_lin,
+    cit_dy,
+    cit_dx,
+    cop_lin,
+    cop_dy,
+    cop_dx,
+    height,
+    width,
+    halo,
+    k,
+    opts,
+    order,
+    all_cells,
+    rng,
+):
+    """One whole step: jail releases, then the random-sequential sweep.
+
+    A single entry point because passing a numpy Generator into numba costs microseconds
+    per call, a visible share of a small world's step. Returns (released, arrests).
+    """
+    released = release_and_place(
+        pos,
+        grid,
+        kind,
+        jail_left,
+        active,
+        n_cit,
+        opts[OPT_JAIL_IN_PLACE] != 0,
+        height,
+        width,
+        halo,
+        all_cells,
+        rng,
+    )
+    arrests = step_random_sequential(
+        pos,
+        grid,
+        kind,
+        n_cit,
+        grievance,
+        risk_aversion,
+        threshold,
+        active,
+        jail_left,
+        cop_region,
+        cell_region,
+        region_p,
+        cit_lin,
+        cit_dy,
+        cit_dx,
+        cop_lin,
+        cop_dy,
+        cop_dx,
+        height,
+        width,
+        halo,
+        k,
+        opts,
+        order,
+        rng,
+    )
+    return released, arrests

@@ -1,4 +1,4 @@
-"""Epstein's (2002) civil-violence model (Model 1) as a Mesa model over the compiled engine."""
+"""Epstein's (2002) civil-violence model (Model I) as a Mesa model over the compiled engine."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from typing import Any
 
 import mesa
 import numpy as np
+import pandas as pd
 
 from abm.engine.agents import Citizen, Cop
-from abm.engine.params import EPSTEIN_PARAMS
+from abm.engine.params import EPSTEIN_PARAMS, check_consistent
 from abm.engine.world import CivilViolenceWorld
 
 #: Above this many agents faces are not built by default (9 M Python objects cost GBs).
@@ -19,9 +20,14 @@ FACE_LIMIT = 250_000
 class EpsteinModel(mesa.Model):
     """Citizens and police on a torus; one ``step()`` activates every agent once.
 
-    Parameters are validated against ``EPSTEIN_PARAMS`` before anything is built.
-    ``faces`` builds a Mesa agent per citizen and officer (default: when there are at most
-    ``FACE_LIMIT`` agents); the dynamics are the same either way.
+    Parameters are validated against ``EPSTEIN_PARAMS`` (and ``check_consistent``)
+    before anything is built. ``faces`` builds a Mesa agent per citizen and officer
+    (default: when there are at most ``FACE_LIMIT`` agents); the dynamics are the same
+    either way.
+
+    Time: row t of ``series()`` is the state after step t (row 0 the initial state), and
+    step t runs with the schedules evaluated at t (``model.time`` during the step), so
+    ``legitimacy = "step:0.9,0.7,50"`` makes step 50 the first one at L = 0.7.
     """
 
     def __init__(
@@ -32,6 +38,7 @@ class EpsteinModel(mesa.Model):
         faces: bool | None = None,
     ):
         p = EPSTEIN_PARAMS.resolve(params or {})
+        check_consistent(p)
         super().__init__(rng=rng)
         self.p = p
         n_cells = p["width"] * p["height"]
@@ -51,8 +58,15 @@ class EpsteinModel(mesa.Model):
             max_jail_term=p["max_jail_term"],
             jail_draw=p["jail_draw"],
             movement=p["movement"],
+            cop_movement=p["cop_movement"],
+            order=p["order"],
+            cop_moves_to_arrest=p["cop_moves_to_arrest"],
+            jail_location=p["jail_location"],
+            count_self_twice=p["count_self_twice"],
         )
         self.threshold = np.full(n_cit, p["threshold"])
+        self.legitimacy = float("nan")
+        self._cops_target = -1
         self._sync_inputs(0)
         if faces is None:
             faces = n_cit + cop_cap <= FACE_LIMIT
@@ -66,20 +80,31 @@ class EpsteinModel(mesa.Model):
                 "quiet": lambda m: m.counts[0],
                 "active": lambda m: m.counts[1],
                 "jailed": lambda m: m.counts[2],
-                "legitimacy": lambda m: m.legitimacy,
-                "cops": lambda m: int(m.world.cops_on_duty().sum()),
+                "legitimacy": "legitimacy",
+                "cops": "cops",
+                "arrests": lambda m: m.world.arrests_last_step,
             }
         )
         self.counts = self.world.counts()
         self.datacollector.collect(self)
 
     def _sync_inputs(self, t: float) -> None:
-        """Apply the schedules for time t: legitimacy (hence grievance) and police on duty."""
+        """Apply the schedules for time t: legitimacy (hence grievance) and police on duty.
+
+        Work is done only when a scheduled value changes, so a constant schedule costs
+        nothing per step.
+        """
         p = self.p
-        self.legitimacy = p["legitimacy"].at(t)
-        self.grievance = self.world.hardship * (1.0 - self.legitimacy)
-        n_cells = p["width"] * p["height"]
-        self.world.set_cops_on_duty(np.array([round(p["cop_density"].at(t) * n_cells)]))
+        legitimacy = p["legitimacy"].at(t)
+        if legitimacy != self.legitimacy:
+            self.legitimacy = legitimacy
+            # Epstein: G = H (1 - L), H fixed per citizen, L common to all.
+            self.grievance = self.world.hardship * (1.0 - legitimacy)
+        cops = round(p["cop_density"].at(t) * p["width"] * p["height"])
+        if cops != self._cops_target:
+            self._cops_target = cops
+            self.world.set_cops_on_duty(np.array([cops]))
+            self.cops = int(self.world.cops_on_duty().sum())
 
     def step(self) -> None:
         self._sync_inputs(self.time)
@@ -87,7 +112,6 @@ class EpsteinModel(mesa.Model):
         self.counts = self.world.counts()
         self.datacollector.collect(self)
 
-    def series(self):
-        """The per-step table: step, quiet, active, jailed (plus legitimacy and cops)."""
-        df = self.datacollector.get_model_vars_dataframe().reset_index(names="step")
-        return df
+    def series(self) -> pd.DataFrame:
+        """The per-step table: step, quiet, active, jailed (plus legitimacy, cops, arrests)."""
+        return self.datacollector.get_model_vars_dataframe().reset_index(names="step")

@@ -77,9 +77,10 @@ EPSTEIN_PARAMS = ParamSet(
             "jail_draw",
             "uniform",
             "choice",
-            "how a term is drawn: U{0..J_max} or J_max",
-            choices=("uniform", "fixed"),
-            source=EPSTEIN + " (uniform)",
+            "jail term in whole steps missed: U{0..J_max}; NetLogo's max(U{0..J_max-1} - 1, 0);"
+            " or J_max",
+            choices=("uniform", "netlogo", "fixed"),
+            source="Epstein 2002 (uniform); Wilensky 2004 NetLogo Rebellion (netlogo)",
         ),
         Param(
             "arrest_rule",
@@ -101,16 +102,85 @@ EPSTEIN_PARAMS = ParamSet(
             "movement",
             True,
             "bool",
-            "rule M: move to a random empty cell in vision",
+            "rule M for citizens: move to a random empty cell in vision (run 1: none)",
+            source=EPSTEIN + "; NetLogo's movement? switch, police always move",
+        ),
+        Param(
+            "cop_movement",
+            True,
+            "bool",
+            "rule M for police",
             source=EPSTEIN,
+        ),
+        Param(
+            "order",
+            "move_then_act",
+            "choice",
+            "within an agent's turn: move then act (paper) or act then move (Mesa example)",
+            choices=("move_then_act", "act_then_move"),
+            source="Epstein 2002; Mesa 3.5 example",
+        ),
+        Param(
+            "cop_moves_to_arrest",
+            False,
+            "bool",
+            "the arresting officer steps onto the arrestee's cell",
+            source="Wilensky 2004 NetLogo Rebellion (the paper is silent)",
+        ),
+        Param(
+            "jail_location",
+            "off_grid",
+            "choice",
+            "the jailed leave the grid (paper, NetLogo) or keep blocking their cell (Mesa)",
+            choices=("off_grid", "in_place"),
+            source="Epstein 2002; Mesa 3.5 example",
+        ),
+        Param(
+            "count_self_twice",
+            False,
+            "bool",
+            "an active citizen counts herself twice in A (NetLogo's vision holds her patch)",
+            source="Wilensky 2004 NetLogo Rebellion",
         ),
         Param(
             "activation",
             "random_sequential",
             "choice",
-            "update order: each agent once per step in a fresh random order",
+            "update: each agent once per step in a fresh random order (paper); synchronous is"
+            " a different model",
             choices=("random_sequential",),
             source=EPSTEIN,
         ),
     ]
 )
+
+
+def check_consistent(p: dict) -> None:
+    """Cross-field checks that a single parameter's range cannot express.
+
+    Raises ParameterError naming the field, the value and what is allowed, before any
+    model is built.
+    """
+    from abm.engine.neighbourhood import vision_radius
+    from abm.errors import ParameterError
+
+    peak_cops = p["cop_density"].bounds()[1]
+    if p["citizen_density"] + peak_cops > 1.0:
+        raise ParameterError(
+            "cop_density",
+            str(p["cop_density"]),
+            f"at most 1 - citizen_density = {1.0 - p['citizen_density']:g} at every step",
+        )
+    side = min(p["width"], p["height"])
+    for name in ("vision", "cop_vision"):
+        if 2 * vision_radius(p[name]) >= side:
+            raise ParameterError(
+                name,
+                p[name],
+                f"a vision whose whole-cell radius is below half the grid side"
+                f" ({side}): < {(side + 1) // 2}",
+            )
+    if p["jail_location"] == "in_place" and p["cop_moves_to_arrest"]:
+        raise ParameterError(
+            "cop_moves_to_arrest", True, "false when jail_location = in_place (the cell is taken)"
+        )

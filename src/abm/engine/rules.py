@@ -9,9 +9,16 @@ from __future__ import annotations
 import math
 
 import numba
+import numpy as np
 
 #: Arrest-estimate variants, keyed by the integer code the kernel uses.
 ARREST_RULES = {"literal": 0, "floor": 1, "round": 2}
+
+#: Jail-term draws, keyed by the integer code the kernel uses (see ``jail_term``).
+JAIL_DRAWS = {"uniform": 0, "netlogo": 1, "fixed": 2}
+
+#: A term that never ends (Epstein's J_max = infinity in runs 3-5).
+INF_JAIL = 2**62
 
 
 @numba.njit(cache=True)
@@ -42,3 +49,38 @@ def arrest_probability(cops: int, actives: int, k: float, rule: int) -> float:
 def goes_active(grievance_: float, risk_aversion: float, p_arrest: float, threshold: float) -> bool:
     """Rule A: active iff G - R * P > T (net risk N = R * P)."""
     return grievance_ - risk_aversion * p_arrest > threshold
+
+
+@numba.njit(cache=True, inline="always")
+def randint(rng, n: int) -> int:
+    """Uniform integer in 0 .. n-1 from one ``rng.random()`` draw.
+
+    Inside numba, ``Generator.random()`` costs a few ns and ``Generator.integers()`` about
+    30 ns; floor(u n) with a 53-bit u is uniform up to a relative bias below n / 2^53
+    (1e-14 for any neighbourhood here), far below anything a simulation can detect.
+    """
+    i = np.int64(rng.random() * n)
+    return i if i < n else n - 1
+
+
+@numba.njit(cache=True)
+def jail_term(rng, jail_max: int, draw: int) -> int:
+    """Whole steps an arrestee misses after the step of the arrest.
+
+    ``jail_max < 0`` means J_max = infinity: the term never ends. ``draw`` picks the law:
+    0 ``uniform`` - U{0, ..., J_max}: Epstein's "jail term drawn randomly from
+                    U(0, J_max)" on whole steps (and Mesa's ``randint(0, max_jail_term)``);
+    1 ``netlogo`` - what NetLogo Rebellion's ``random max-jail-term`` (0 .. J_max-1) amounts
+                    to: its counter also ticks down at the end of the arrest tick, so an
+                    agent drawing J misses max(J - 1, 0) whole ticks;
+    2 ``fixed``   - always J_max.
+    """
+    if jail_max < 0:
+        return INF_JAIL
+    if draw == 2:
+        return jail_max
+    if draw == 1:
+        if jail_max <= 1:
+            return 0
+        return max(randint(rng, jail_max) - 1, 0)
+    return randint(rng, jail_max + 1)

@@ -13,18 +13,32 @@ import math
 import numpy as np
 
 from abm.engine import kernel
-from abm.engine.neighbourhood import vision_offsets
-from abm.engine.rules import ARREST_RULES
+from abm.engine.neighbourhood import linear_offsets, vision_offsets, vision_radius
+from abm.engine.rules import ARREST_RULES, INF_JAIL, JAIL_DRAWS
 
 QUIET, ACTIVE, JAILED = 0, 1, 2
+
+#: Values of ``occupancy()``: empty cell, quiet, active, jailed in place, police.
+OCC_EMPTY, OCC_QUIET, OCC_ACTIVE, OCC_JAILED, OCC_POLICE = -1, 0, 1, 2, 3
+
+ORDERS = ("move_then_act", "act_then_move")
+JAIL_LOCATIONS = ("off_grid", "in_place")
 
 
 class CivilViolenceWorld:
     """A torus of ``height`` x ``width`` cells holding citizens and police.
 
     ``cell_region`` labels every cell with a region (0 .. n_regions-1); police are
-    assigned to a region and, when ``cops_locked``, patrol only its cells, so a model can
-    set police presence region by region (the Belarus model puts more in the capital).
+    assigned to a region (``cop_capacity[r]`` officers) and, when ``cops_locked``, patrol
+    only its cells, so a model can set police presence region by region.
+
+    Variants (each documented in docs/engine.md with its source): ``arrest_rule``
+    literal/floor/round; ``vision_shape``; ``jail_draw`` uniform/netlogo/fixed;
+    ``max_jail_term`` (``inf`` = for ever); ``movement`` (citizens move; Epstein's run 1
+    has none) and ``cop_movement``; ``order`` move_then_act (Epstein) or act_then_move
+    (Mesa's example); ``cop_moves_to_arrest`` (NetLogo); ``jail_location`` off_grid or
+    in_place (Mesa's example keeps the jailed on their cell); ``count_self_twice``
+    (NetLogo counts an already-active citizen twice in A).
     """
 
     def __init__(
@@ -45,34 +59,78 @@ class CivilViolenceWorld:
         movement: bool = True,
         cell_region: np.ndarray | None = None,
         cops_locked: bool = False,
+        cop_movement: bool = True,
+        order: str = "move_then_act",
+        cop_moves_to_arrest: bool = False,
+        jail_location: str = "off_grid",
+        count_self_twice: bool = False,
     ):
         self.width, self.height = int(width), int(height)
         n_cells = self.width * self.height
-        cop_capacity = np.asarray(cop_capacity, dtype=np.int64)
+        cop_capacity = np.asarray(cop_capacity, dtype=np.int64).ravel()
         n_cops = int(cop_capacity.sum())
+        if n_citizens < 0 or (cop_capacity < 0).any():
+            raise ValueError("agent counts must be >= 0")
         if n_citizens + n_cops > n_cells:
             raise ValueError(
                 f"{n_citizens} citizens + {n_cops} police do not fit on {n_cells} cells"
             )
         for name, v in (("citizen_vision", citizen_vision), ("cop_vision", cop_vision)):
-            if 2 * math.floor(v) >= min(self.width, self.height):
-                raise ValueError(f"{name}={v} must be below half the grid side")
+            if v < 0 or 2 * vision_radius(v) >= min(self.width, self.height):
+                raise ValueError(f"{name}={v} must be >= 0 and below half the grid side")
+        for name, value, allowed in (
+            ("arrest_rule", arrest_rule, tuple(ARREST_RULES)),
+            ("jail_draw", jail_draw, tuple(JAIL_DRAWS)),
+            ("order", order, ORDERS),
+            ("jail_location", jail_location, JAIL_LOCATIONS),
+        ):
+            if value not in allowed:
+                raise ValueError(f"{name}={value!r}; allowed: {', '.join(allowed)}")
+        if jail_location == "in_place" and cop_moves_to_arrest:
+            raise ValueError("cop_moves_to_arrest needs jail_location='off_grid'")
         self.rng = rng
         self.n_cit = int(n_citizens)
         self.k = float(k)
         self.rule = ARREST_RULES[arrest_rule]
         self.jail_max = -1 if math.isinf(max_jail_term) else int(max_jail_term)
-        self.jail_fixed = jail_draw == "fixed"
+        self.jail_in_place = jail_location == "in_place"
         self.movement = bool(movement)
         self.cops_locked = bool(cops_locked)
         self.cit_offsets = vision_offsets(citizen_vision, vision_shape)
         self.cop_offsets = vision_offsets(cop_vision, vision_shape)
+        self.opts = np.zeros(kernel.N_OPTS, dtype=np.int64)
+        self.opts[kernel.OPT_RULE] = self.rule
+        self.opts[kernel.OPT_JAIL_MAX] = self.jail_max
+        self.opts[kernel.OPT_JAIL_DRAW] = JAIL_DRAWS[jail_draw]
+        self.opts[kernel.OPT_MOVEMENT] = self.movement
+        self.opts[kernel.OPT_COP_MOVEMENT] = bool(cop_movement)
+        self.opts[kernel.OPT_COPS_LOCKED] = self.cops_locked
+        self.opts[kernel.OPT_ACT_FIRST] = order == "act_then_move"
+        self.opts[kernel.OPT_COP_TO_ARREST] = bool(cop_moves_to_arrest)
+        self.opts[kernel.OPT_JAIL_IN_PLACE] = self.jail_in_place
+        self.opts[kernel.OPT_SELF_TWICE] = bool(count_self_twice)
+
+        # The padded copy of the grid needs a halo as wide as the longest look.
+        self.halo = max(vision_radius(citizen_vision), vision_radius(cop_vision))
+        pw = self.width + 2 * self.halo
+        self._cit_lin = linear_offsets(self.cit_offsets, pw)
+        self._cop_lin = linear_offsets(self.cop_offsets, pw)
+        self._cit_dy = np.ascontiguousarray(self.cit_offsets[:, 0])
+        self._cit_dx = np.ascontiguousarray(self.cit_offsets[:, 1])
+        self._cop_dy = np.ascontiguousarray(self.cop_offsets[:, 0])
+        self._cop_dx = np.ascontiguousarray(self.cop_offsets[:, 1])
 
         if cell_region is None:
             cell_region = np.zeros(n_cells, dtype=np.int64)
         self.cell_region = np.ascontiguousarray(cell_region, dtype=np.int64).ravel()
-        self.n_regions = int(self.cell_region.max()) + 1
+        if self.cell_region.shape[0] != n_cells or self.cell_region.min() < 0:
+            raise ValueError(f"cell_region must hold {n_cells} labels >= 0")
+        self.n_regions = max(int(self.cell_region.max()) + 1, len(cop_capacity))
         self.region_cells = [np.flatnonzero(self.cell_region == r) for r in range(self.n_regions)]
+        self._region_p = kernel.padded_kind(
+            self.cell_region.reshape(self.height, self.width), self.halo
+        )
+        self._all_cells = np.arange(n_cells, dtype=np.int64)
 
         n_agents = self.n_cit + n_cops
         self.grid = np.full(n_cells, -1, dtype=np.int64)
@@ -89,6 +147,9 @@ class CivilViolenceWorld:
         cells = rng.permutation(n_cells)[: self.n_cit]
         self.grid[cells] = np.arange(self.n_cit)
         self.pos[: self.n_cit] = cells
+        kind2d = np.zeros(n_cells, dtype=np.uint8)
+        kind2d[cells] = kernel.K_QUIET
+        self.kind = kernel.padded_kind(kind2d.reshape(self.height, self.width), self.halo)
         self.arrests_last_step = 0
         self.released_last_step = 0
 
@@ -101,33 +162,48 @@ class CivilViolenceWorld:
     def set_cops_on_duty(self, counts: np.ndarray) -> None:
         """Put police on or take them off the grid so that each region has ``counts[r]``.
 
-        Off-duty officers are chosen at random among those on duty (run 5's cops reduced);
-        new officers take random empty cells of their region.
+        Counts above a region's capacity are capped at it. Officers going off duty are
+        drawn at random among those on duty (run 5's police walked down); officers coming
+        on duty take uniformly random empty cells of their region.
         """
-        counts = np.asarray(counts, dtype=np.int64)
+        counts = np.asarray(counts, dtype=np.int64).ravel()
         current = self.cops_on_duty()
-        for r in range(self.n_regions):
+        for r in range(min(self.n_regions, counts.shape[0])):
+            want, have = int(counts[r]), int(current[r])
+            if want == have:
+                continue
             members = np.flatnonzero(self.cop_region == r) + self.n_cit
-            want = int(min(counts[r], members.size))
-            have = int(current[r])
+            want = min(want, members.size)
             if want < have:
                 on = members[self.pos[members] >= 0]
                 drop = self.rng.choice(on, size=have - want, replace=False)
-                self.grid[self.pos[drop]] = -1
-                self.pos[drop] = -1
+                kernel.remove_agents(drop, self.pos, self.grid, self.kind, *self._dims())
             elif want > have:
                 off = members[self.pos[members] < 0][: want - have]
-                kernel.place_agents(off, self.pos, self.grid, self.rng, self.region_cells[r])
+                kernel.place_agents(
+                    off,
+                    self.pos,
+                    self.grid,
+                    self.kind,
+                    kernel.K_COP,
+                    self.region_cells[r],
+                    *self._dims(),
+                    self.rng,
+                )
+
+    def _dims(self) -> tuple[int, int, int]:
+        return self.height, self.width, self.halo
 
     # ----------------------------------------------------------------------- dynamics
     def step(self, grievance: np.ndarray, threshold: np.ndarray, k: float | None = None) -> int:
-        """Release served terms, then activate every agent once; return the arrests made."""
-        self.released_last_step = kernel.release_and_place(
-            self.pos, self.grid, self.jail_left, self.active, self.n_cit, self.rng
-        )
-        self.arrests_last_step = kernel.step_random_sequential(
+        """Release served terms, then activate every agent once; return the arrests made.
+
+        ``grievance`` and ``threshold`` hold one value per citizen (float64).
+        """
+        self.released_last_step, self.arrests_last_step = kernel.step(
             self.pos,
             self.grid,
+            self.kind,
             self.n_cit,
             np.ascontiguousarray(grievance, dtype=np.float64),
             self.risk_aversion,
@@ -136,17 +212,20 @@ class CivilViolenceWorld:
             self.jail_left,
             self.cop_region,
             self.cell_region,
-            self.cit_offsets,
-            self.cop_offsets,
+            self._region_p,
+            self._cit_lin,
+            self._cit_dy,
+            self._cit_dx,
+            self._cop_lin,
+            self._cop_dy,
+            self._cop_dx,
             self.height,
             self.width,
+            self.halo,
             self.k if k is None else float(k),
-            self.rule,
-            self.jail_max,
-            self.jail_fixed,
-            self.movement,
-            self.cops_locked,
+            self.opts,
             self.order,
+            self._all_cells,
             self.rng,
         )
         return self.arrests_last_step
@@ -176,9 +255,44 @@ class CivilViolenceWorld:
         return np.bincount(self.cell_region[self.pos[: self.n_cit][on]], minlength=self.n_regions)
 
     def occupancy(self) -> np.ndarray:
-        """(height, width) int map: -1 empty, 0 quiet, 1 active, 3 police (for plots)."""
-        img = np.full(self.grid.shape, -1, dtype=np.int64)
+        """(height, width) int map of ``OCC_*`` codes: -1 empty, 0 quiet, 1 active,
+        2 jailed in place, 3 police (for plots)."""
+        img = np.full(self.grid.shape, OCC_EMPTY, dtype=np.int64)
         occ = self.grid >= 0
         who = self.grid[occ]
-        img[occ] = np.where(who >= self.n_cit, 3, self.active[np.minimum(who, self.n_cit - 1)])
+        cit = np.minimum(who, max(self.n_cit - 1, 0))
+        state = (
+            np.where(self.jail_left[cit] >= 0, OCC_JAILED, self.active[cit]) if self.n_cit else 0
+        )
+        img[occ] = np.where(who >= self.n_cit, OCC_POLICE, state)
         return img.reshape(self.height, self.width)
+
+    def check_consistency(self) -> None:
+        """Raise AssertionError unless grid, positions, states and the padded map agree.
+
+        Cheap enough for tests after every step; a model never needs to call it.
+        """
+        n_agents = self.pos.shape[0]
+        on = np.flatnonzero(self.pos >= 0)
+        assert np.unique(self.pos[on]).size == on.size, "two agents share a cell"
+        assert (self.grid[self.pos[on]] == on).all(), "grid and pos disagree"
+        assert np.count_nonzero(self.grid >= 0) == on.size, "grid holds agents off the board"
+        cit = np.arange(self.n_cit)
+        jailed = self.jail_left >= 0
+        assert not (self.active[jailed] == 1).any(), "a jailed citizen is active"
+        if self.jail_in_place:
+            assert (self.pos[cit] >= 0).all(), "a citizen left the grid"
+        else:
+            assert (self.pos[cit][jailed] < 0).all(), "a jailed citizen is on the grid"
+            assert (self.pos[cit][~jailed] >= 0).all(), "a free citizen is off the grid"
+        assert (self.jail_left[jailed] <= max(self.jail_max, 0)).all() or self.jail_max < 0
+        assert (self.jail_left[jailed & (self.jail_left > INF_JAIL // 2)] == INF_JAIL).all()
+        occ = self.occupancy().ravel()
+        want = np.select(
+            [occ == OCC_QUIET, occ == OCC_ACTIVE, occ == OCC_JAILED, occ == OCC_POLICE],
+            [kernel.K_QUIET, kernel.K_ACTIVE, kernel.K_JAILED, kernel.K_COP],
+            kernel.EMPTY,
+        ).astype(np.uint8)
+        padded = kernel.padded_kind(want.reshape(self.height, self.width), self.halo)
+        assert np.array_equal(padded, self.kind), "padded kind map out of date"
+        assert n_agents == self.n_cit + self.cop_region.shape[0]
