@@ -113,5 +113,10 @@ class EpsteinModel(mesa.Model):
         self.datacollector.collect(self)
 
     def series(self) -> pd.DataFrame:
-        """The per-step table: step, quiet, active, jailed (plus legitimacy, cops, arrests)."""
-        return self.datacollector.get_model_vars_dataframe().reset_index(names="step")
+        """The per-step table: step, quiet, active, jailed (plus legitimacy, cops, arrests).
+
+        ``attrs`` carries the grid size, so that police counts can be read as densities.
+        """
+        df = self.datacollector.get_model_vars_dataframe().reset_index(names="step")
+        df.attrs.update(width=self.p["width"], height=self.p["height"], n_citizens=self.world.n_cit)
+        return df

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from abm.engine.bursts import outbursts
 from abm.engine.params import EPSTEIN_PARAMS
 from abm.engine.presets import preset
 from abm.runner import RunResult, register
-
-#: A step counts as a burst when this share of citizens is active (Epstein's outbursts).
-BURST_SHARE = 0.1
 
 
 @register("epstein")
@@ -27,12 +25,15 @@ def run_epstein(params: Mapping[str, Any], seed: int, steps: int | None) -> RunR
     model.run_for(steps)
     series = model.series()
     n = model.world.n_cit
-    share = series["active"] / n
-    burst_steps = series["step"][share >= BURST_SHARE]
+    share = series["active"] / max(n, 1)
+    # Outbursts as in abm.engine.bursts (Epstein's 50-of-1120 line, after calm); row 0 is
+    # the initial state, so episode index i is step i + 1.
+    bursts = outbursts(series["active"].to_numpy()[1:], n)
     summary = {
         "peak_active_share": float(share.max()),
         "mean_active_share": float(share.mean()),
-        "final_jailed_share": float(series["jailed"].iloc[-1] / n),
-        "first_burst_step": int(burst_steps.iloc[0]) if len(burst_steps) else None,
+        "final_jailed_share": float(series["jailed"].iloc[-1] / max(n, 1)),
+        "n_outbursts": bursts.count,
+        "first_burst_step": bursts.episodes[0][0] + 1 if bursts.count else None,
     }
     return RunResult("epstein", {k: str(v) for k, v in p.items()}, seed, steps, summary, series)

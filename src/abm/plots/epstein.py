@@ -1,28 +1,115 @@
-"""Figures of the civil-violence engine."""
+"""Figures of the civil-violence engine: one run, and a preset across seeds and rules."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from abm.plots import style
 
+STATES = ("active", "jailed", "quiet")
+
+
+def _drivers(ax, steps, legitimacy, cops_share) -> None:
+    """Legitimacy and police density on a right-hand axis when either changes over time."""
+    varying = [
+        (name, vals, ls)
+        for name, vals, ls in (
+            ("legitimacy L", legitimacy, "--"),
+            ("police density", cops_share, ":"),
+        )
+        if vals is not None and np.ptp(vals) > 0
+    ]
+    if not varying:
+        return
+    ax2 = ax.twinx()
+    for name, vals, ls in varying:
+        ax2.plot(steps, vals, color="k", ls=ls, lw=0.9, label=name)
+    ax2.set_ylabel(" / ".join(n for n, _, _ in varying) + " (black)")
+    top = max(float(np.max(v)) for _, v, _ in varying)
+    ax2.set_ylim(0, 1 if top > 0.1 else 0.1)
+    ax2.legend(loc="upper right", frameon=False)
+    ax2.grid(False)
+
 
 def series_figure(series: pd.DataFrame, title: str, path_stem: str) -> list[str]:
-    """Quiet / active / jailed citizens over time, with legitimacy on a second axis."""
+    """Quiet / active / jailed shares of citizens over one run, with the exogenous drivers."""
     style.apply()
     fig, ax = plt.subplots(figsize=(6.5, 3.2))
-    total = series[["quiet", "active", "jailed"]].sum(axis=1).iloc[0]
-    for col in ("active", "jailed", "quiet"):
+    total = series[list(STATES)].sum(axis=1).iloc[0]
+    for col in STATES:
         ax.plot(series["step"], series[col] / total, label=col, color=style.COLORS[col], lw=1.1)
     ax.set_xlabel("step (one activation of every agent)")
     ax.set_ylabel("share of citizens")
     ax.set_ylim(0, 1)
     ax.set_title(title)
-    if "legitimacy" in series and series["legitimacy"].nunique() > 1:
-        ax2 = ax.twinx()
-        ax2.plot(series["step"], series["legitimacy"], color="k", ls="--", lw=0.8)
-        ax2.set_ylabel("legitimacy L (dashed)")
-        ax2.set_ylim(0, 1)
-    ax.legend(loc="upper left", ncols=3, frameon=False)
+    n_cells = None
+    if "cops" in series and "width" in series.attrs:
+        n_cells = series.attrs["width"] * series.attrs["height"]
+    _drivers(
+        ax,
+        series["step"],
+        series["legitimacy"].to_numpy() if "legitimacy" in series else None,
+        series["cops"].to_numpy() / n_cells if n_cells else None,
+    )
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, frameon=False)
+    return style.save(fig, path_stem)
+
+
+def preset_figure(
+    shares: dict[str, dict[str, np.ndarray]],
+    drivers: dict[str, np.ndarray],
+    title: str,
+    path_stem: str,
+    band: tuple[float, float] = (0.1, 0.9),
+) -> list[str]:
+    """One panel per arrest rule: median share of citizens per state across seeds, with a band.
+
+    ``shares[rule][state]`` is a (seeds, steps + 1) array of shares of citizens;
+    ``drivers`` holds the (steps + 1) legitimacy and police-density paths. Medians hide
+    outbursts that come at different times in different seeds, so seed 0's active share
+    is drawn as a thin line.
+    """
+    style.apply()
+    rules = list(shares)
+    fig, axes = plt.subplots(
+        1, len(rules), figsize=(3.3 * len(rules), 3.0), sharey=True, squeeze=False
+    )
+    lo, hi = band
+    for ax, rule in zip(axes[0], rules, strict=True):
+        by_state = shares[rule]
+        steps = np.arange(next(iter(by_state.values())).shape[1])
+        n_seeds = next(iter(by_state.values())).shape[0]
+        for state in STATES:
+            x = by_state[state]
+            colour = style.COLORS[state]
+            ax.fill_between(
+                steps,
+                np.quantile(x, lo, axis=0),
+                np.quantile(x, hi, axis=0),
+                color=colour,
+                alpha=0.25,
+                lw=0,
+            )
+            ax.plot(steps, np.median(x, axis=0), color=colour, lw=1.2, label=f"{state} (median)")
+        ax.plot(
+            steps,
+            by_state["active"][0],
+            color=style.COLORS["active"],
+            lw=0.5,
+            alpha=0.8,
+            label="active, seed 0",
+        )
+        ax.set_title(f"{rule} rule ({n_seeds} seeds)")
+        ax.set_xlabel("step")
+        ax.set_ylim(0, 1)
+        _drivers(ax, steps, drivers.get("legitimacy"), drivers.get("police_density"))
+    axes[0][0].set_ylabel(f"share of citizens\n(median, {lo:.0%}-{hi:.0%} band)")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(
+        handles, labels, loc="lower center", ncols=4, frameon=False, bbox_to_anchor=(0.5, -0.1)
+    )
+    fig.suptitle(title)
+    fig.tight_layout()
     return style.save(fig, path_stem)
