@@ -1,0 +1,298 @@
+"""The sweep driver: plan the runs, feed batches to an executor, write each finished batch.
+
+Memory stays flat however many runs: batches are cut from the pending list only when a slot
+frees up, at most ``2 x workers`` batches are in flight, and each finished batch goes
+straight to a Parquet part and is dropped.
+
+Failure isolation works in three levels. A run that raises is caught in the worker and
+recorded with its traceback. A batch whose *task* fails (its worker process died, Dask lost
+the worker, its result could not be pickled) is rerun one run per task; a run whose task
+fails again (or that was in flight when the pool broke again) is rerun alone, with nothing
+else in flight, so that if its task fails once more it is certainly the culprit: it is
+recorded as a failure and the pool is restarted for the rest.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+import traceback
+import warnings
+from collections import deque
+from collections.abc import Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from abm.errors import ParameterError
+from abm.sweep.design import DesignTable, build_design, param_types
+from abm.sweep.executors import check_executor_args, make_executor
+from abm.sweep.progress import SweepSummary, progress_bar
+from abm.sweep.seeds import run_id, run_seed
+from abm.sweep.signals import StopFlag
+from abm.sweep.spec import SweepSpec, load_spec
+from abm.sweep.store import SweepStore, now, part_name
+from abm.sweep.tables import assemble
+from abm.sweep.worker import BatchOutput, RunTask, run_batch
+
+#: Aim for batches of about this many seconds of model time: long enough that per-task
+#: costs vanish, short enough that a kill loses little and the tail stays balanced.
+TARGET_BATCH_S = 2.0
+MAX_BATCH = 100
+
+
+def plan(spec: SweepSpec, design: DesignTable, p: int, r: int) -> RunTask:
+    """The run (point p, replicate r): identity, derived seed and model parameters."""
+    return RunTask(
+        run_id(p, r),
+        p,
+        r,
+        run_seed(spec.seed, p, r, spec.common_random_numbers),
+        spec.run_params(design.points[p]),
+    )
+
+
+def as_spec(spec: SweepSpec | Mapping[str, Any] | str | Path) -> SweepSpec:
+    if isinstance(spec, SweepSpec):
+        return spec.validated()
+    if isinstance(spec, Mapping):
+        return SweepSpec.from_dict(spec)
+    return load_spec(spec)
+
+
+class BatchSizer:
+    """Batch size from the mean run time seen so far (or a fixed size)."""
+
+    def __init__(self, fixed: int | None, slots: int):
+        if fixed is not None and (isinstance(fixed, bool) or int(fixed) < 1):
+            raise ParameterError("--batch-size", fixed, "an integer >= 1")
+        self.fixed = None if fixed is None else int(fixed)
+        self.slots = slots
+        self.total_s = 0.0
+        self.runs = 0
+
+    def observe(self, elapsed: Mapping[str, float]) -> None:
+        self.total_s += sum(elapsed.values())
+        self.runs += len(elapsed)
+
+    def size(self, remaining: int) -> int:
+        if self.fixed is not None:
+            return self.fixed
+        if self.runs == 0:
+            size = 2
+        else:
+            mean = max(self.total_s / self.runs, 1e-6)
+            size = max(1, min(MAX_BATCH, round(TARGET_BATCH_S / mean)))
+        return max(1, min(size, math.ceil(remaining / (2 * self.slots))))
+
+
+@dataclass
+class Flight:
+    tasks: list[RunTask]
+    level: int
+    generation: int
+
+
+def probe(spec: SweepSpec, design: DesignTable) -> None:
+    """A zero-step run at the first point, in the driver, before anything is written: it
+    catches what only the model can check (its scenario names, kept series columns)."""
+    from abm.runner import run
+    from abm.sweep.worker import kept_series
+
+    task = plan(spec, design, 0, 0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = run(spec.model, task.params, task.seed, 0)
+    except ParameterError:
+        raise
+    except Exception as exc:  # the model may not support 0 steps; runs will tell
+        print(f"abm sweep: note: probe run failed ({exc!r}); continuing", file=sys.stderr)
+        return
+    try:
+        kept_series(result.series, spec.keep_series)
+    except KeyError:
+        produced = [c for c in result.series.columns if c != "step"]
+        bad = [k for k in spec.keep_series if k not in produced]
+        raise ParameterError(
+            "keep_series", bad, '"all" or columns the model produces: ' + ", ".join(produced)
+        ) from None
+
+
+def run_sweep(
+    spec: SweepSpec | Mapping[str, Any] | str | Path,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    executor: str = "local",
+    scheduler: Any = None,
+    batch_size: int | None = None,
+    retry_failed: bool = False,
+    progress: bool = True,
+    handle_signals: bool = True,
+    check_with_probe: bool = True,
+) -> SweepSummary:
+    """Run (or resume) a sweep into ``out``; returns the session's summary.
+
+    ``spec`` is a SweepSpec, its dict form or a TOML path. Runs already in ``out`` are
+    skipped; ``retry_failed`` reruns the recorded failures too. Everything is validated
+    before the first run; ParameterError names the bad field.
+    """
+    spec = as_spec(spec)
+    design = build_design(spec)
+    check_executor_args(executor, workers, scheduler)
+    sizer = BatchSizer(batch_size, 1)
+    if check_with_probe:
+        probe(spec, design)
+    planned = len(design) * spec.replicates
+    store = SweepStore.open(out, spec.to_dict(), design, param_types(spec), planned, retry_failed)
+    stop = StopFlag()
+    try:
+        finished = store.finished_ids()
+        keys = deque(
+            (p, r)
+            for p in range(len(design))
+            for r in range(spec.replicates)
+            if run_id(p, r) not in finished
+        )
+        skipped = planned - len(keys)
+        handle = make_executor(executor, workers, scheduler)
+        sizer.slots = handle.slots
+        session: dict[str, Any] = {
+            "started": now(),
+            **handle.describe(),
+            "batch_size": batch_size or "auto",
+            "skipped": skipped,
+            "status": "running",
+        }
+        store.manifest.setdefault("started", session["started"])
+        store.manifest["sessions"].append(session)
+        store.manifest["status"] = "running"
+        store.write_manifest()
+        if handle_signals:
+            stop.install()
+        t0 = time.perf_counter()
+        loop = _Loop(spec, design, store, handle, sizer, stop)
+        status = "error"  # unless the loop returns
+        try:
+            with progress_bar(len(keys), spec.name, progress) as bar:
+                loop.bar = bar
+                loop.run(keys)
+            status = None
+        finally:
+            handle.close(abandon=stop.abandon)
+            wall = time.perf_counter() - t0
+            counts = store.counts()
+            if status is None:
+                status = "complete" if counts["pending"] == 0 else "interrupted"
+            session.update(
+                ended=now(),
+                done=loop.done,
+                failed=loop.failed,
+                wall_s=round(wall, 3),
+                status=status,
+                signal=stop.signal_name,
+            )
+            store.manifest.update(status=status, ended=session["ended"])
+            store.write_manifest()
+        return SweepSummary(
+            Path(out), planned, loop.done, loop.failed, skipped, counts["pending"], wall, status
+        )
+    finally:
+        stop.restore()
+        store.close()
+
+
+class _Loop:
+    """The scheduling loop of one session (see the module docstring for the levels)."""
+
+    def __init__(self, spec, design, store: SweepStore, handle, sizer: BatchSizer, stop):
+        self.spec, self.design, self.store = spec, design, store
+        self.handle, self.sizer, self.stop = handle, sizer, stop
+        self.singles: deque[RunTask] = deque()  # level 1: one run per task
+        self.alone: deque[RunTask] = deque()  # level 2: one run, nothing else in flight
+        self.flights: dict[Future, Flight] = {}
+        self.cap = 2 * handle.slots
+        self.done = 0
+        self.failed = 0
+        self.bar = None
+
+    def run(self, keys: deque) -> None:
+        while True:
+            if not self.stop.requested:
+                self._fill(keys)
+            if not self.flights:
+                break
+            finished, _ = wait(list(self.flights), timeout=0.5, return_when=FIRST_COMPLETED)
+            if self.stop.abandon:
+                break
+            for fut in finished:
+                self._collect(fut)
+
+    def _fill(self, keys: deque) -> None:
+        while len(self.flights) < self.cap:
+            if any(f.level == 2 for f in self.flights.values()):
+                return
+            if self.alone:
+                if self.flights:
+                    return
+                self._submit([self.alone.popleft()], 2)
+            elif self.singles:
+                self._submit([self.singles.popleft()], 1)
+            elif keys:
+                n = min(self.sizer.size(len(keys)), len(keys))
+                batch = [keys.popleft() for _ in range(n)]
+                self._submit([plan(self.spec, self.design, p, r) for p, r in batch], 0)
+            else:
+                return
+
+    def _submit(self, tasks: list[RunTask], level: int) -> None:
+        spec = self.spec
+        args = (spec.model, spec.steps, spec.keep_series, tuple(spec.imports), tasks)
+        try:
+            fut = self.handle.executor.submit(run_batch, *args)
+        except RuntimeError as exc:  # BrokenProcessPool: the pool broke since last check
+            if not self.handle.is_broken(exc):
+                raise
+            self.handle.restart()
+            fut = self.handle.executor.submit(run_batch, *args)
+        self.flights[fut] = Flight(tasks, level, self.handle.generation)
+
+    def _collect(self, fut: Future) -> None:
+        flight = self.flights.pop(fut)
+        try:
+            out: BatchOutput = fut.result()
+        except Exception as exc:
+            self._task_failed(flight, exc)
+            return
+        self.sizer.observe(out.elapsed)
+        self._write(flight.tasks, out)
+
+    def _task_failed(self, flight: Flight, exc: BaseException) -> None:
+        if self.handle.is_broken(exc) and flight.generation == self.handle.generation:
+            self.handle.restart()
+        if flight.level == 0:
+            self.singles.extend(flight.tasks)
+        elif flight.level == 1:
+            self.alone.extend(flight.tasks)
+        else:
+            (task,) = flight.tasks
+            what = "its worker process died" if self.handle.is_broken(exc) else "its task failed"
+            error = f"{what}: {type(exc).__name__}: {exc}"
+            tb = "".join(traceback.format_exception(exc))
+            self._write(flight.tasks, BatchOutput(failures={task.run_id: (error, tb)}))
+
+    def _write(self, tasks: list[RunTask], out: BatchOutput) -> None:
+        store = self.store
+        tables = assemble(tasks, out, store.param_types, store.runs.schema, store.series.schema)
+        store.write_batch(part_name(t.run_id for t in tasks), tables)
+        n_ok = 0 if tables.runs is None else tables.runs.num_rows
+        n_bad = 0 if tables.failures is None else tables.failures.num_rows
+        self.done += n_ok
+        self.failed += n_bad
+        if self.bar is not None:
+            self.bar.update(n_ok + n_bad)
+            if self.failed:
+                self.bar.set_postfix(failed=self.failed, refresh=False)

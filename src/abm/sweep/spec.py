@@ -1,0 +1,378 @@
+"""A sweep as data: what to vary, how to sample it, how many replicates, for how long.
+
+The same spec is written as a TOML file under ``experiments/`` or built in Python; both go
+through ``SweepSpec.from_dict`` / ``SweepSpec.validated``, which check every field, every
+parameter name and every value against the model's ``ParamSet`` before anything runs, and
+raise ``ParameterError(field, value, allowed)`` naming what is wrong and what is allowed.
+
+``to_dict()`` gives the canonical form stored in the sweep's manifest; a rerun into the same
+folder compares it with the stored one and refuses a different spec.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from abm.errors import ParameterError
+from abm.params import Param
+from abm.schedule import Schedule
+
+DESIGN_KINDS = ("grid", "lhs", "sobol", "morris")
+#: Parameter kinds a numeric range can span (choice and bool need a value list).
+RANGE_KINDS = ("float", "int", "schedule", "int_or_inf")
+
+TOP_KEYS = (
+    "name",
+    "description",
+    "model",
+    "scenario",
+    "steps",
+    "replicates",
+    "seed",
+    "common_random_numbers",
+    "keep_series",
+    "imports",
+    "fixed",
+    "vary",
+    "design",
+)
+DESIGN_KEYS = ("kind", "n", "second_order", "levels", "seed")
+
+
+@dataclass(frozen=True)
+class Vary:
+    """How one parameter varies: a list of ``values``, or a numeric ``range`` [low, high].
+
+    In a grid a range is cut into ``num`` evenly spaced levels; in the sampled designs
+    (lhs, sobol, morris) a range is sampled continuously (rounded for integer parameters)
+    and a value list is sampled as a categorical factor.
+    """
+
+    values: tuple[Any, ...] | None = None
+    range: tuple[float, float] | None = None
+    num: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.values is not None:
+            return {"values": list(self.values)}
+        out: dict[str, Any] = {"range": list(self.range or ())}
+        if self.num is not None:
+            out["num"] = self.num
+        return out
+
+
+@dataclass(frozen=True)
+class Design:
+    """The sampler. ``n``: LHS sample size, Sobol base sample N (a power of 2, giving
+    N(2D+2) points with second-order indices, N(D+2) without) or number of Morris
+    trajectories (N(D+1) points). ``seed`` seeds the sampler (default: the sweep's seed)."""
+
+    kind: str = "grid"
+    n: int | None = None
+    second_order: bool = True
+    levels: int = 4
+    seed: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.kind in ("lhs", "sobol", "morris"):
+            out["n"] = self.n
+            out["seed"] = self.seed
+        if self.kind == "sobol":
+            out["second_order"] = self.second_order
+        if self.kind == "morris":
+            out["levels"] = self.levels
+        return out
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A declarative experiment (see docs/sweeps.md for the TOML form).
+
+    ``steps`` None uses the model's or scenario's own horizon. ``keep_series`` names the
+    per-step series columns to store ("all" for every column, empty for none). ``imports``
+    names modules to import before running (in the driver and in every worker), so models
+    registered outside the package can be swept.
+    """
+
+    model: str = "belarus"
+    name: str = "sweep"
+    description: str = ""
+    scenario: str | None = None
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    vary: Mapping[str, Vary | Mapping[str, Any]] = field(default_factory=dict)
+    design: Design | Mapping[str, Any] = field(default_factory=Design)
+    replicates: int = 1
+    steps: int | None = None
+    keep_series: Sequence[str] | str = ()
+    seed: int = 0
+    common_random_numbers: bool = False
+    imports: Sequence[str] = ()
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SweepSpec:
+        """Build and validate a spec from plain data (a parsed TOML file, a manifest)."""
+        if not isinstance(data, Mapping):
+            raise ParameterError("spec", data, "a table of fields")
+        unknown = [k for k in data if k not in TOP_KEYS]
+        if unknown:
+            raise ParameterError(
+                unknown[0], data[unknown[0]], "a spec field: " + ", ".join(TOP_KEYS)
+            )
+        return cls(**dict(data)).validated()
+
+    def validated(self) -> SweepSpec:
+        """A normalised copy; raises ParameterError on the first bad field or value."""
+        from abm.sweep.models import model_info
+
+        _import_modules(self.imports)
+        model = _text("model", self.model)
+        info = model_info(model)
+        scenario = None if self.scenario is None else _text("scenario", self.scenario)
+        if scenario is not None and info.scenarios is not None and scenario not in info.scenarios:
+            raise ParameterError("scenario", scenario, "one of " + ", ".join(info.scenarios))
+        fixed = _check_fixed(self.fixed, info.params)
+        design = _check_design(self.design, self.seed)
+        vary = _check_vary(self.vary, info.params, fixed, design.kind)
+        if design.kind != "grid" and not vary:
+            raise ParameterError(
+                "vary", {}, f"at least one varied parameter for a {design.kind} design"
+            )
+        return replace(
+            self,
+            model=model,
+            name=_text("name", self.name),
+            description=str(self.description),
+            scenario=scenario,
+            fixed=fixed,
+            vary=vary,
+            design=design,
+            replicates=_int("replicates", self.replicates, low=1),
+            steps=None if self.steps is None else _int("steps", self.steps, low=0),
+            keep_series=_check_keep(self.keep_series),
+            seed=_int("seed", self.seed, low=0),
+            common_random_numbers=_bool("common_random_numbers", self.common_random_numbers),
+            imports=tuple(_text("imports", m) for m in self.imports),
+        )
+
+    # -- canonical form -----------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical, JSON-ready form of a validated spec (stored in manifest.json)."""
+        design = self.design if isinstance(self.design, Design) else Design(**self.design)
+        keep = self.keep_series if isinstance(self.keep_series, str) else list(self.keep_series)
+        return {
+            "name": self.name,
+            "description": self.description,
+            "model": self.model,
+            "scenario": self.scenario,
+            "steps": self.steps,
+            "replicates": self.replicates,
+            "seed": self.seed,
+            "common_random_numbers": self.common_random_numbers,
+            "keep_series": keep,
+            "imports": list(self.imports),
+            "fixed": dict(self.fixed),
+            "vary": {k: v.to_dict() for k, v in self.vary.items()},
+            "design": design.to_dict(),
+        }
+
+    def run_params(self, point: Mapping[str, Any]) -> dict[str, Any]:
+        """What ``abm.runner.run`` gets for one design point: scenario, fixed, varied."""
+        out: dict[str, Any] = {}
+        if self.scenario is not None:
+            out["scenario"] = self.scenario
+        out.update(self.fixed)
+        out.update(point)
+        return out
+
+
+def load_spec(path: str | Path) -> SweepSpec:
+    """Read and validate a TOML spec file."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text())
+    except FileNotFoundError:
+        raise ParameterError("SPEC", str(p), "an existing TOML file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError("SPEC", str(p), f"valid TOML ({exc})") from None
+    return SweepSpec.from_dict(data)
+
+
+# -- field checks ---------------------------------------------------------------------------
+
+
+def _import_modules(names: Sequence[str]) -> None:
+    import importlib
+
+    if isinstance(names, str) or not isinstance(names, Sequence):
+        raise ParameterError("imports", names, "a list of module names")
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            raise ParameterError("imports", name, f"an importable module ({exc})") from None
+
+
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ParameterError(name, value, "a non-empty string")
+    return value.strip()
+
+
+def _int(name: str, value: Any, low: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if not (isinstance(value, float) and value.is_integer()):
+            raise ParameterError(
+                name, value, "an integer" + (f" >= {low}" if low is not None else "")
+            )
+        value = int(value)
+    if low is not None and value < low:
+        raise ParameterError(name, value, f"an integer >= {low}")
+    return int(value)
+
+
+def _bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ParameterError(name, value, "true or false")
+    return value
+
+
+def _check_keep(keep: Any) -> tuple[str, ...] | str:
+    if isinstance(keep, str):
+        if keep != "all":
+            raise ParameterError("keep_series", keep, '"all" or a list of series column names')
+        return "all"
+    if not isinstance(keep, Sequence) or not all(isinstance(k, str) and k for k in keep):
+        raise ParameterError("keep_series", keep, '"all" or a list of series column names')
+    return tuple(dict.fromkeys(k for k in keep if k != "step"))
+
+
+def _check_fixed(fixed: Any, params) -> dict[str, Any]:
+    if not isinstance(fixed, Mapping):
+        raise ParameterError("fixed", fixed, "a table NAME = VALUE")
+    params.resolve(fixed)  # names and values, with did-you-mean hints
+    return {name: normalise(params[name], value) for name, value in fixed.items()}
+
+
+def _check_design(design: Any, root_seed: Any) -> Design:
+    if isinstance(design, Mapping):
+        unknown = [k for k in design if k not in DESIGN_KEYS]
+        if unknown:
+            raise ParameterError(
+                f"design.{unknown[0]}", design[unknown[0]], "one of " + ", ".join(DESIGN_KEYS)
+            )
+        design = Design(**design)
+    if not isinstance(design, Design):
+        raise ParameterError("design", design, "a table with kind = " + " / ".join(DESIGN_KINDS))
+    if design.kind not in DESIGN_KINDS:
+        raise ParameterError("design.kind", design.kind, "one of " + ", ".join(DESIGN_KINDS))
+    if design.kind == "grid":
+        if design.n is not None:
+            raise ParameterError("design.n", design.n, "no n for a grid (its size is the product)")
+        return Design("grid")
+    n = _int("design.n", design.n, low=1) if design.n is not None else None
+    if n is None:
+        raise ParameterError("design.n", None, f"the sample size of the {design.kind} design")
+    if design.kind == "sobol" and n & (n - 1):
+        raise ParameterError("design.n", n, "a power of 2 (Sobol' balance), e.g. 64 or 128")
+    if design.kind == "morris" and n < 2:
+        raise ParameterError("design.n", n, "at least 2 Morris trajectories")
+    levels = _int("design.levels", design.levels, low=2)
+    if design.kind == "morris" and levels % 2:
+        raise ParameterError("design.levels", levels, "an even number of levels (SALib)")
+    seed = design.seed if design.seed is not None else root_seed
+    return Design(
+        design.kind,
+        n,
+        _bool("design.second_order", design.second_order),
+        levels,
+        _int("design.seed", seed, low=0),
+    )
+
+
+def _check_vary(vary: Any, params, fixed: Mapping[str, Any], kind: str) -> dict[str, Vary]:
+    if not isinstance(vary, Mapping):
+        raise ParameterError(
+            "vary", vary, "a table NAME = { values = [...] } or { range = [lo, hi] }"
+        )
+    out: dict[str, Vary] = {}
+    for name, entry in vary.items():
+        field_ = f"vary.{name}"
+        if name not in params:
+            params.resolve({name: entry})  # raises the unknown-name error, with hints
+        if name in fixed:
+            raise ParameterError(field_, entry, "a parameter that is not also in [fixed]")
+        out[name] = _check_one(field_, params[name], entry, kind)
+    return out
+
+
+def _check_one(field_: str, param: Param, entry: Any, kind: str) -> Vary:
+    if isinstance(entry, Mapping):
+        bad = [k for k in entry if k not in ("values", "range", "num")]
+        if bad:
+            raise ParameterError(f"{field_}.{bad[0]}", entry[bad[0]], "values, range or num")
+        entry = Vary(
+            tuple(entry["values"])
+            if isinstance(entry.get("values"), list)
+            else entry.get("values"),
+            entry.get("range"),
+            entry.get("num"),
+        )
+    if not isinstance(entry, Vary):
+        raise ParameterError(field_, entry, "{ values = [...] } or { range = [low, high] }")
+    if (entry.values is None) == (entry.range is None):
+        raise ParameterError(field_, entry.to_dict(), "exactly one of values or range")
+    if entry.values is not None:
+        if entry.num is not None:
+            raise ParameterError(f"{field_}.num", entry.num, "num only with a range")
+        vals = entry.values
+        if isinstance(vals, str) or not isinstance(vals, Sequence) or not vals:
+            raise ParameterError(f"{field_}.values", vals, "a non-empty list")
+        norm = tuple(normalise(param, v) for v in vals)
+        if len(set(map(repr, norm))) != len(norm):
+            raise ParameterError(f"{field_}.values", list(vals), "distinct values")
+        return Vary(values=norm)
+    return _check_range(field_, param, entry, kind)
+
+
+def _check_range(field_: str, param: Param, entry: Vary, kind: str) -> Vary:
+    rng = entry.range
+    if param.kind not in RANGE_KINDS:
+        raise ParameterError(f"{field_}.range", rng, f"a value list for a {param.kind} parameter")
+    if isinstance(rng, str) or not isinstance(rng, Sequence) or len(rng) != 2:
+        raise ParameterError(f"{field_}.range", rng, "[low, high]")
+    lo, hi = (normalise(param, v) for v in rng)
+    if isinstance(lo, str) or isinstance(hi, str) or not lo < hi:
+        raise ParameterError(f"{field_}.range", list(rng), "two finite numbers, low < high")
+    if math.isinf(hi):
+        raise ParameterError(f"{field_}.range", list(rng), "finite bounds")
+    num = entry.num
+    if kind == "grid":
+        if num is None:
+            raise ParameterError(f"{field_}.num", None, "the number of grid levels (>= 2)")
+        num = _int(f"{field_}.num", num, low=2)
+        if param.kind in ("int", "int_or_inf") and num > hi - lo + 1:
+            raise ParameterError(f"{field_}.num", num, f"at most {hi - lo + 1} integer levels")
+    elif num is not None:
+        raise ParameterError(f"{field_}.num", num, f"no num in a {kind} design (it samples)")
+    return Vary(range=(lo, hi), num=num)
+
+
+def normalise(param: Param, value: Any) -> Any:
+    """Check ``value`` against ``param`` and return it in a storable form: a bool, int,
+    float or string (a schedule that is not constant stays in its text form)."""
+    typed = param.coerce(value)
+    if param.kind == "schedule":
+        assert isinstance(typed, Schedule)
+        return typed.values[0] if typed.kind == "constant" else str(typed)
+    if param.kind == "int_or_inf" and math.isinf(typed):
+        return "inf"
+    return typed

@@ -1,0 +1,112 @@
+"""What runs inside a worker (a local process or a Dask worker): one batch of runs.
+
+A batch is many runs in one task, so the per-task cost (pickling, scheduling, a Parquet
+part per batch) is spread over the runs. Each run goes through ``abm.runner.run``; a run
+that raises is caught here and returned as a failure with its traceback, so one bad run
+never loses the batch. Only the results travel back to the driver, which does all writing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+
+@dataclass(frozen=True, slots=True)
+class RunTask:
+    """One run to do: its identity, its seed and the parameters handed to the model."""
+
+    run_id: str
+    point_id: int
+    replicate: int
+    seed: int
+    params: dict[str, Any]
+
+
+@dataclass
+class BatchOutput:
+    """The results of a batch: per finished run its summary, timing and kept series (an
+    Arrow table with ``step`` first); per failed run the error and traceback."""
+
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    elapsed: dict[str, float] = field(default_factory=dict)
+    series: dict[str, pa.Table] = field(default_factory=dict)
+    failures: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def run_batch(
+    model: str,
+    steps: int | None,
+    keep_series: Sequence[str] | str,
+    imports: Sequence[str],
+    tasks: Sequence[RunTask],
+) -> BatchOutput:
+    """Run each task with ``abm.runner.run``; never raises for a failing run."""
+    from abm.runner import run
+
+    for name in imports:
+        importlib.import_module(name)  # models registered outside abm
+    out = BatchOutput()
+    for task in tasks:
+        try:
+            result = run(model, task.params, task.seed, steps)
+            out.series[task.run_id] = kept_series(result.series, keep_series)
+            out.summaries[task.run_id] = {k: plain(v) for k, v in result.summary.items()}
+            out.elapsed[task.run_id] = float(result.elapsed_s)
+        except Exception as exc:  # isolate the failure; the batch goes on
+            out.series.pop(task.run_id, None)
+            out.failures[task.run_id] = (
+                f"{type(exc).__name__}: {exc}",
+                traceback.format_exc(),
+            )
+    return out
+
+
+def kept_series(series, keep: Sequence[str] | str) -> pa.Table:
+    """The kept columns of a run's per-step series, ``step`` first (KeyError names a
+    missing column and lists the columns the model produces)."""
+    if not keep:
+        return pa.table({})
+    df = series.reset_index(drop=True)
+    if "step" not in df.columns:
+        df.insert(0, "step", np.arange(len(df), dtype=np.int64))
+    cols = [c for c in df.columns if c != "step"] if keep == "all" else list(keep)
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise KeyError(
+            f"series column(s) {missing} not produced; the model's series: {list(df.columns)}"
+        )
+    return pa.Table.from_pandas(df[["step", *cols]], preserve_index=False).replace_schema_metadata()
+
+
+def plain(value: Any) -> Any:
+    """numpy scalars as Python scalars, so the driver sees one set of value kinds."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def init_process_worker() -> None:
+    """Initializer of local worker processes.
+
+    Ctrl-C is the driver's business (it stops cleanly and lets running batches finish), so
+    workers ignore SIGINT. A watchdog exits the worker when the driver has died (e.g.
+    SIGKILL), which ProcessPoolExecutor workers would otherwise outlive, blocked forever.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="abm-sweep-orphan-watch", daemon=True).start()

@@ -1,0 +1,84 @@
+"""The Dask executor gives exactly the results of local processes, on a local cluster of
+worker processes (what ``--executor dask`` starts without ``--scheduler``) and through an
+existing scheduler (what ``--scheduler tcp://...`` connects to)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from abm.sweep import SweepSpec, run_sweep
+from abm.sweep.read import read_table
+
+distributed = pytest.importorskip("distributed")
+
+SPEC = {
+    "model": "epstein",
+    "name": "dask",
+    "steps": 12,
+    "replicates": 3,
+    "seed": 5,
+    "keep_series": ["active"],
+    "fixed": {"width": 12, "height": 12, "vision": 3, "cop_vision": 3},
+    "vary": {"legitimacy": {"range": [0.6, 0.9]}, "k": {"range": [1.0, 3.0]}},
+    "design": {"kind": "lhs", "n": 4},
+}
+
+
+def frames(out):
+    return read_table(out, "runs").drop(columns="elapsed_s"), read_table(out, "series")
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory):
+    out = tmp_path_factory.mktemp("local") / "sweep"
+    run_sweep(SweepSpec.from_dict(SPEC), out, workers=2, progress=False)
+    return frames(out)
+
+
+def assert_equal_to_local(local, out):
+    runs, series = frames(out)
+    assert len(runs) == 12
+    pd.testing.assert_frame_equal(local[0], runs, check_exact=True)
+    pd.testing.assert_frame_equal(local[1], series, check_exact=True)
+
+
+def test_dask_local_cluster_equals_local_processes(local, tmp_path):
+    out = tmp_path / "dask"
+    summary = run_sweep(
+        SweepSpec.from_dict(SPEC), out, workers=2, executor="dask", progress=False, batch_size=2
+    )
+    assert (summary.done, summary.failed) == (12, 0)
+    assert_equal_to_local(local, out)
+    session = json.loads((out / "manifest.json").read_text())["sessions"][0]
+    assert session["executor"] == "dask" and session["scheduler"].startswith("tcp://")
+
+
+def test_dask_through_an_existing_scheduler_equals_local_processes(local, tmp_path):
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        out = tmp_path / "sched"
+        # half the runs through one connection, the rest after a "restart" through another
+        first = run_sweep(
+            SweepSpec.from_dict(SPEC), out, executor="dask", scheduler=client, progress=False
+        )
+        assert first.done == 12
+        for part in sorted((out / "runs").glob("*.parquet"))[::2]:
+            part.unlink()
+        again = run_sweep(
+            SweepSpec.from_dict(SPEC),
+            out,
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+            progress=False,
+        )
+        assert again.done + again.skipped == 12 and again.done > 0
+    assert_equal_to_local(local, out)
