@@ -1,0 +1,61 @@
+"""Named scenarios: one TOML file each under ``belarus/scenarios/``.
+
+A scenario file holds a ``description``, the default number of ``steps`` (weeks), the
+``sources`` its values rest on, and a ``[params]`` table of overrides of the defaults in
+``belarus/params.py`` (the defaults themselves are the late-2022 baseline). Any value can be
+overridden again from the CLI (``abm run --scenario NAME --set PARAM=VALUE``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from abm.errors import ParameterError
+
+DEFAULT_STEPS = 104
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    steps: int
+    params: dict[str, Any]
+    sources: tuple[str, ...] = field(default=())
+
+
+@cache
+def _load() -> dict[str, Scenario]:
+    folder = resources.files("abm.belarus").joinpath("scenarios")
+    out: dict[str, Scenario] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        data = tomllib.loads(entry.read_text())
+        name = entry.name.removesuffix(".toml")
+        out[name] = Scenario(
+            name=name,
+            description=str(data.get("description", "")),
+            steps=int(data.get("steps", DEFAULT_STEPS)),
+            params=dict(data.get("params", {})),
+            sources=tuple(data.get("sources", ())),
+        )
+    return out
+
+
+def scenario_names() -> list[str]:
+    """Names of the scenarios, baseline first."""
+    names = sorted(_load())
+    return sorted(names, key=lambda n: n != "baseline")
+
+
+def get_scenario(name: str) -> Scenario:
+    """The named scenario; ParameterError naming the known ones otherwise."""
+    table = _load()
+    if name not in table:
+        raise ParameterError("scenario", name, "one of " + ", ".join(scenario_names()))
+    return table[name]
