@@ -1,0 +1,1 @@
+"""The brief's actors as Mesa agents: Kremlin, Lukashenko, army units, security units, citizens."""

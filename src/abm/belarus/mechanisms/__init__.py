@@ -1,0 +1,1 @@
+"""Cross-actor mechanisms as small pure functions: combat, coordination, economy."""
