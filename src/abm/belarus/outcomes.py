@@ -1,0 +1,113 @@
+"""Outcomes: detected every week from the model's state, logged with a readable cause.
+
+The brief's outcomes, several per run, in the order they happen:
+
+- ``intervention``: Belarusian units fighting inside Ukraine (first week any unit is there);
+- ``mutiny``: one unit mutinies (logged per unit); ``mass_mutiny``: mutinied units hold at
+  least ``mass_mutiny_share`` of the army's initial strength;
+- ``uprising``: the active share reaches ``uprising_share`` (Chenoweth's 3.5 %) or what the
+  loyal coercive forces can contain (``containment_ratio`` protesters per officer),
+  whichever is lower; logged at each onset (an uprising ends when the active share falls
+  below half its threshold);
+- ``substitution_attempt`` (each attempt), ``substitution`` (a successful one);
+- ``ejection``: Lukashenko loses power (by substitution or by revolt);
+- ``russian_intervention``: Russian forces intervene inside Belarus;
+- ``status_quo``: none of these by the horizon.
+
+Final classification: the highest-ranked outcome that happened (``RANK``), or status_quo.
+The ranking orders outcomes by how far the regime changed, and puts the path-specific
+``substitution`` above the generic ``ejection`` it implies, so a run's class names the path:
+intervention < mutiny < substitution_attempt < uprising < mass_mutiny < ejection
+< substitution < russian_intervention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+OUTCOMES = (
+    "intervention",
+    "mutiny",
+    "mass_mutiny",
+    "uprising",
+    "substitution_attempt",
+    "substitution",
+    "ejection",
+    "russian_intervention",
+)
+STATUS_QUO = "status_quo"
+RANK = {
+    STATUS_QUO: 0,
+    "intervention": 1,
+    "mutiny": 2,
+    "substitution_attempt": 3,
+    "uprising": 4,
+    "mass_mutiny": 5,
+    "ejection": 6,
+    "substitution": 7,
+    "russian_intervention": 8,
+}
+
+Event = tuple[int, str, str]
+
+
+def uprising_threshold(p: Mapping, loyal_people: float, population: float) -> float:
+    """Active share that makes an uprising: min(uprising_share, containable share), where the
+    containable share is containment_ratio * loyal coercive people / population."""
+    containable = p["containment_ratio"] * loyal_people / population
+    return min(p["uprising_share"], containable)
+
+
+def uprising_status(active_share: float, threshold: float, was_on: bool) -> bool:
+    """Hysteresis: an uprising starts at the threshold and ends below half of it."""
+    if was_on:
+        return active_share >= 0.5 * threshold
+    return active_share >= threshold
+
+
+def classify(events: list[Event]) -> str:
+    """The highest-ranked outcome among ``events`` (status_quo when there is none)."""
+    best = STATUS_QUO
+    for _, name, _ in events:
+        if RANK.get(name, 0) > RANK[best]:
+            best = name
+    return best
+
+
+def first_weeks(events: list[Event]) -> dict[str, int | None]:
+    """``week_<outcome>``: the first week each outcome happened, None if never."""
+    out: dict[str, int | None] = {f"week_{o}": None for o in OUTCOMES}
+    for step, name, _ in events:
+        key = f"week_{name}"
+        if key in out and out[key] is None:
+            out[key] = int(step)
+    return out
+
+
+class OutcomeLog:
+    """The event log of one run: (step, event, cause) in the order they happened."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self._once: set[str] = set()
+
+    def record(self, step: int, event: str, cause: str) -> None:
+        self.events.append((int(step), event, cause))
+
+    def record_once(self, step: int, event: str, cause: str) -> None:
+        """Record an outcome that can only happen once per run (e.g. mass_mutiny)."""
+        if event not in self._once:
+            self._once.add(event)
+            self.record(step, event, cause)
+
+    def happened(self, event: str) -> bool:
+        return any(e == event for _, e, _ in self.events)
+
+    def final_class(self) -> str:
+        return classify(self.events)
+
+    def with_status_quo(self, horizon: int) -> list[Event]:
+        """The events, plus a closing status_quo entry when nothing happened by ``horizon``."""
+        if self.events:
+            return list(self.events)
+        return [(int(horizon), STATUS_QUO, f"no outcome by week {horizon}")]
