@@ -1,0 +1,239 @@
+"""Read a sweep's results folder (docs/schema.md) into one object the analyses share.
+
+The folder is the only input: analysis never imports a model's internals. The manifest
+says which parameters were varied, over what ranges, with which design and how many
+replicates; the runs table holds one row per finished run; the failures table one row per
+failed run. An outcome happened in a run iff its ``week_<outcome>`` is not null.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+WEEK_PREFIX = "week_"
+PARAM_PREFIX = "param_"
+
+
+class ResultsError(ValueError):
+    """A results folder is missing, incomplete or inconsistent with what an analysis needs."""
+
+
+@dataclass(frozen=True)
+class VariedParam:
+    """One varied parameter as the spec declared it: a range or a list of values."""
+
+    name: str
+    low: float | None = None
+    high: float | None = None
+    values: tuple[Any, ...] | None = None
+    unit: str = ""  # filled from the model's declared parameters when known
+
+    @property
+    def column(self) -> str:
+        return PARAM_PREFIX + self.name
+
+    @property
+    def bounds(self) -> tuple[float, float] | None:
+        if self.low is not None and self.high is not None:
+            return float(self.low), float(self.high)
+        return None
+
+    def label(self) -> str:
+        """Axis label: the name, with its unit in brackets when it has one."""
+        unit = self.unit.strip()
+        return f"{self.name} [{unit}]" if unit and unit != "-" else self.name
+
+
+@dataclass(frozen=True)
+class Design:
+    """How the sweep chose its points (kind and sampler options) and how often it ran each."""
+
+    kind: str
+    params: tuple[VariedParam, ...]
+    replicates: int
+    options: dict[str, Any] = field(default_factory=dict)
+    n_points: int | None = None
+
+    @property
+    def names(self) -> list[str]:
+        return [p.name for p in self.params]
+
+    def param(self, name: str) -> VariedParam:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise ResultsError(f"{name!r} is not a varied parameter; varied: {', '.join(self.names)}")
+
+
+@dataclass
+class Results:
+    """A loaded results folder. ``runs`` is the runs table as written (one row per run)."""
+
+    path: Path
+    manifest: dict[str, Any]
+    design: Design
+    runs: pd.DataFrame
+    failures: pd.DataFrame
+    horizon: int | None
+    model: str = ""
+    #: design.parquet: one row per design point (point_id, param_*, and x_* for sampled
+    #: designs: the sampler's raw matrix, which SALib's analysers need). None if absent.
+    points: pd.DataFrame | None = None
+
+    @property
+    def outcomes(self) -> list[str]:
+        """Outcome names, from the runs table's ``week_<outcome>`` columns, in their order."""
+        return [c[len(WEEK_PREFIX) :] for c in self.runs.columns if c.startswith(WEEK_PREFIX)]
+
+    @property
+    def param_columns(self) -> list[str]:
+        return [p.column for p in self.design.params]
+
+    def indicators(self) -> pd.DataFrame:
+        """One boolean column per outcome: did it happen in the run (its week is not null)."""
+        return pd.DataFrame(
+            {o: self.runs[WEEK_PREFIX + o].notna().to_numpy() for o in self.outcomes},
+            index=self.runs.index,
+        )
+
+    def frame(self) -> pd.DataFrame:
+        """Runs with plain parameter names and outcome indicators side by side."""
+        out = self.runs[self.param_columns].copy()
+        out.columns = self.design.names
+        return pd.concat([out, self.indicators()], axis=1)
+
+    def series_columns(self) -> list[str]:
+        files = _parquet_files(self.path / "series")
+        if not files:
+            return []
+        names = pq.read_schema(files[0]).names
+        return [c for c in names if c not in ("run_id", "step")]
+
+    def series(
+        self, columns: Sequence[str] | None = None, run_ids: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Per-step series, long by (run_id, step), reading only the columns asked for."""
+        files = _parquet_files(self.path / "series")
+        if not files:
+            raise ResultsError(f"{self.path / 'series'}: no per-step series were kept")
+        cols = None if columns is None else ["run_id", "step", *columns]
+        filters = None if run_ids is None else [("run_id", "in", list(run_ids))]
+        table = pq.ParquetDataset(files, filters=filters).read(columns=cols)
+        return table.to_pandas().sort_values(["run_id", "step"], kind="stable", ignore_index=True)
+
+
+def load(path: str | Path) -> Results:
+    """Load a results folder; raise ResultsError naming what is missing or inconsistent."""
+    path = Path(path)
+    manifest_path = path / "manifest.json"
+    if not manifest_path.is_file():
+        raise ResultsError(f"{path}: not a results folder (no manifest.json)")
+    manifest = json.loads(manifest_path.read_text())
+    design = design_from_manifest(manifest)
+    runs = _read_table(path / "runs")
+    if runs.empty:
+        raise ResultsError(f"{path / 'runs'}: no finished runs to analyse")
+    _check_runs(runs, design, path)
+    runs = runs.sort_values(["point_id", "replicate"], kind="stable", ignore_index=True)
+    failures = _read_table(path / "failures")
+    spec = manifest["spec"]
+    design_file = path / "design.parquet"
+    points = pq.read_table(design_file).to_pandas() if design_file.is_file() else None
+    results = Results(
+        path=path,
+        manifest=manifest,
+        design=design,
+        runs=runs,
+        failures=failures,
+        horizon=None,
+        model=str(spec.get("model", "")),
+        points=points,
+    )
+    steps = spec.get("steps")
+    results.horizon = int(steps) if steps is not None else _horizon_from_series(results)
+    return results
+
+
+def design_from_manifest(manifest: dict[str, Any]) -> Design:
+    """The varied parameters, the design kind and options, and the replicates per point.
+
+    Reads the manifest ``abm sweep`` writes (abm.sweep.store): ``spec.vary`` maps each name
+    to ``{"range": [low, high], "num": n}`` or ``{"values": [...]}``; ``spec.design`` holds
+    ``kind`` and the sampler options (``n``, ``seed``, ``second_order``, ``levels``);
+    ``design_points`` counts the design's rows and ``problem`` is SALib's problem dict.
+    """
+    spec = manifest.get("spec")
+    if not isinstance(spec, dict):
+        raise ResultsError("manifest.json holds no 'spec'")
+    vary = spec.get("vary")
+    if not isinstance(vary, dict) or not vary:
+        raise ResultsError("manifest: the spec names no varied parameters ('vary')")
+    params = []
+    for name, decl in vary.items():
+        rng = decl.get("range") if isinstance(decl, dict) else None
+        values = decl.get("values") if isinstance(decl, dict) else decl
+        params.append(
+            VariedParam(
+                name=name,
+                low=None if rng is None else rng[0],
+                high=None if rng is None else rng[1],
+                values=None if values is None else tuple(values),
+            )
+        )
+    design = spec.get("design") or {"kind": "grid"}
+    if isinstance(design, str):
+        design = {"kind": design}
+    options = {k: v for k, v in design.items() if k != "kind" and v is not None}
+    replicates = int(spec.get("replicates", 1))
+    n_points = manifest.get("design_points")
+    if n_points is None and manifest.get("planned") is not None:
+        n_points = int(manifest["planned"]) // replicates
+    return Design(
+        kind=str(design.get("kind", "grid")),
+        params=tuple(params),
+        replicates=replicates,
+        options=options,
+        n_points=None if n_points is None else int(n_points),
+    )
+
+
+def _horizon_from_series(results: Results) -> int | None:
+    """With no ``steps`` in the spec (the model's own horizon), the last step stored."""
+    files = _parquet_files(results.path / "series")
+    if not files:
+        return None
+    last = max(pq.read_table(f, columns=["step"]).column("step").to_numpy().max() for f in files)
+    return int(last)
+
+
+def _parquet_files(folder: Path) -> list[Path]:
+    # Only finished part files: the writer renames a temporary name into *.parquet.
+    return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+
+
+def _read_table(folder: Path) -> pd.DataFrame:
+    files = _parquet_files(folder)
+    if not files:
+        return pd.DataFrame()
+    frames = [pq.read_table(f).to_pandas() for f in files]
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _check_runs(runs: pd.DataFrame, design: Design, path: Path) -> None:
+    need = ["run_id", "point_id", "replicate", *(p.column for p in design.params)]
+    missing = [c for c in need if c not in runs.columns]
+    if missing:
+        raise ResultsError(f"{path / 'runs'}: missing columns {', '.join(missing)}")
+    dup = runs["run_id"][runs["run_id"].duplicated()]
+    if len(dup):
+        shown = ", ".join(map(str, np.unique(dup)[:10]))
+        raise ResultsError(f"{path / 'runs'}: run_id appears more than once: {shown}")
