@@ -1,0 +1,359 @@
+"""Global sensitivity of each outcome to the varied parameters, through SALib.
+
+Sobol indices (S1, ST with bootstrap confidence intervals) need a sweep made with the Sobol
+(Saltelli) design, and Morris screening (mu*, sigma) one made with the Morris design; SALib
+reads outputs strictly in the sampler's row order, which is the sweep's ``point_id``.
+
+What is analysed at a design point is the mean over its replicates: for an outcome, the
+share of replicates in which it happened, i.e. an estimate of P(outcome | parameters). The
+replicate noise of that estimate (variance p(1-p)/R) is variance no parameter explains, so
+with few replicates every ST rises a little and S1 falls; more replicates shrink it.
+
+SALib silently returns zeros or NaN when one output is NaN or missing, so every design point
+is checked first. Default: refuse, naming the points that lack runs or hold NaN. On request
+(``impute=``) a documented rule fills them, and the result says which points it filled:
+
+- ``"replicates"``: a point's value is the mean of the replicates that did finish with a
+  number; a point with none still refuses.
+- ``"mean"``: as ``"replicates"``, and a point with no usable replicate takes the mean of all
+  other points' values. This pulls every index toward zero (the filled points carry no
+  parameter signal); use it only when few points are missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from abm.analysis.load import Results, ResultsError
+
+IMPUTE_RULES = ("refuse", "replicates", "mean")
+SOBOL_KINDS = ("sobol", "saltelli")
+MORRIS_KINDS = ("morris",)
+
+
+class SensitivityError(ResultsError):
+    """The sweep cannot give defensible indices (missing runs, NaN, wrong design)."""
+
+
+@dataclass
+class PointOutputs:
+    """Per-design-point outputs in design row order, with a record of what was filled."""
+
+    values: pd.DataFrame  # index point_id 0..n-1, one column per output
+    incomplete: dict[str, list[int]] = field(default_factory=dict)  # averaged over fewer reps
+    filled: dict[str, list[int]] = field(default_factory=dict)  # given the mean of others
+    noise: dict[str, float] = field(default_factory=dict)  # replicate-noise share of variance
+
+
+def run_outputs(results: Results, outputs: Sequence[str]) -> pd.DataFrame:
+    """Each output per run: an outcome's indicator (0/1), or a numeric summary column."""
+    indicators = results.indicators()
+    cols = {}
+    for name in outputs:
+        if name in indicators:
+            cols[name] = indicators[name].astype(float)
+        elif name in results.runs.columns:
+            col = results.runs[name]
+            if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+                col = _numeric(col, name)
+            cols[name] = col.astype(float)
+        else:
+            known = ", ".join([*results.outcomes, *_numeric_columns(results)])
+            raise SensitivityError(f"unknown output {name!r}; known: {known}")
+    out = pd.DataFrame(cols, index=results.runs.index)
+    out.insert(0, "point_id", results.runs["point_id"].to_numpy())
+    return out
+
+
+def point_outputs(results: Results, outputs: Sequence[str], impute: str = "refuse") -> PointOutputs:
+    """Mean of each output over each point's replicates, checked for completeness."""
+    if impute not in IMPUTE_RULES:
+        raise SensitivityError(f"impute={impute!r}; allowed: {', '.join(IMPUTE_RULES)}")
+    n_points = _n_points(results)
+    per_run = run_outputs(results, outputs)
+    expected = results.design.replicates
+    result = PointOutputs(values=pd.DataFrame(index=pd.RangeIndex(n_points, name="point_id")))
+    for name in outputs:
+        good = per_run.loc[per_run[name].notna(), ["point_id", name]]
+        stats = good.groupby("point_id")[name].agg(["mean", "size", "var"])
+        stats = stats.reindex(range(n_points))
+        count = stats["size"].fillna(0).astype(int)
+        short = count.index[count < expected].tolist()
+        empty = count.index[count == 0].tolist()
+        nan_points = sorted(set(per_run.loc[per_run[name].isna(), "point_id"].tolist()))
+        if short and impute == "refuse":
+            raise SensitivityError(_refusal(name, short, empty, nan_points, expected, n_points))
+        if empty and impute == "replicates":
+            raise SensitivityError(
+                f"output {name!r}: {len(empty)} of {n_points} design points have no usable "
+                f"run at all (point_id {_ids(empty)}); impute='replicates' cannot fill them. "
+                "Rerun the missing runs (abm sweep SPEC --resume) or use impute='mean'."
+            )
+        values = stats["mean"].to_numpy(dtype=float, copy=True)
+        if empty:  # impute == "mean"
+            values[empty] = np.nanmean(values)
+            result.filled[name] = empty
+        result.incomplete[name] = [p for p in short if p not in empty]
+        result.values[name] = values
+        result.noise[name] = noise_share(stats["var"] / stats["size"], values)
+    return result
+
+
+def noise_share(var_of_means: pd.Series, means: np.ndarray) -> float:
+    """Share of the variance of the per-point means that replicate noise alone would give.
+
+    Each point's mean has sampling variance s²/R (s² its replicates' variance); their
+    average over the design, divided by the variance of the means across points, is the
+    share of the output's variance that no parameter can explain. Near 1, the indices
+    measure noise: add replicates. NaN with a single replicate per point (s² unknown).
+    """
+    known = var_of_means.to_numpy(dtype=float)
+    known = known[np.isfinite(known)]
+    spread = float(np.nanvar(means, ddof=1)) if len(means) > 1 else 0.0
+    if len(known) == 0 or spread == 0.0:
+        return float("nan")
+    noise = float(known.mean())
+    return noise / spread
+
+
+def problem(results: Results) -> dict:
+    """SALib's problem dict: the one the sweep's sampler used (manifest ``problem``), else
+    names and bounds from the spec's ranges, in the spec's order."""
+    stored = results.manifest.get("problem")
+    if isinstance(stored, dict) and stored.get("names"):
+        return {
+            "num_vars": int(stored["num_vars"]),
+            "names": list(stored["names"]),
+            "bounds": [list(map(float, b)) for b in stored["bounds"]],
+        }
+    names, bounds = [], []
+    for p in results.design.params:
+        if p.bounds is None:
+            raise SensitivityError(
+                f"parameter {p.name!r} has no range (low, high) in the spec; SALib needs one"
+            )
+        names.append(p.name)
+        bounds.append(list(p.bounds))
+    return {"num_vars": len(names), "names": names, "bounds": bounds}
+
+
+def sobol(
+    results: Results,
+    outputs: Sequence[str] | None = None,
+    *,
+    impute: str = "refuse",
+    num_resamples: int = 1000,
+    conf_level: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Sobol S1 and ST with confidence intervals, one row per (output, parameter).
+
+    Outputs default to every outcome. An output that is constant over the design (an outcome
+    that never or always happened) has no variance to apportion: its indices are NaN and
+    ``note`` says so, rather than SALib's division by a zero standard deviation.
+    """
+    from SALib.analyze import sobol as sobol_analyze
+
+    _require_kind(results, SOBOL_KINDS, "Sobol indices")
+    prob = problem(results)
+    second = bool(results.design.options.get("second_order", True))
+    outputs = list(outputs) if outputs is not None else results.outcomes
+    points = point_outputs(results, outputs, impute)
+    n = len(points.values)
+    d = prob["num_vars"]
+    per_base = 2 * d + 2 if second else d + 2
+    if n % per_base:
+        raise SensitivityError(
+            f"{n} design points do not fit a Sobol design over {d} parameters with "
+            f"calc_second_order={second} (needs a multiple of {per_base})"
+        )
+    rows = []
+    for name in outputs:
+        y = points.values[name].to_numpy(dtype=float)
+        note = _note(points, name)
+        if np.ptp(y) == 0.0:
+            for p in prob["names"]:
+                rows.append(
+                    (name, p, np.nan, np.nan, np.nan, np.nan, np.nan, f"constant ({y[0]:g})")
+                )
+            continue
+        si = sobol_analyze.analyze(
+            prob,
+            y,
+            calc_second_order=second,
+            num_resamples=num_resamples,
+            conf_level=conf_level,
+            seed=seed,
+        )
+        for j, p in enumerate(prob["names"]):
+            rows.append(
+                (
+                    name,
+                    p,
+                    si["S1"][j],
+                    si["S1_conf"][j],
+                    si["ST"][j],
+                    si["ST_conf"][j],
+                    points.noise[name],
+                    note,
+                )
+            )
+    cols = ["output", "param", "S1", "S1_conf", "ST", "ST_conf", "noise_share", "note"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def morris(
+    results: Results,
+    outputs: Sequence[str] | None = None,
+    *,
+    impute: str = "refuse",
+    num_resamples: int = 1000,
+    conf_level: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Morris mu, mu* (with confidence interval) and sigma, one row per (output, parameter).
+
+    SALib needs the sample X as well as Y: X is rebuilt from the runs' (and failures')
+    parameter columns, row per point_id, so it is exactly what was run.
+    """
+    from SALib.analyze import morris as morris_analyze
+
+    _require_kind(results, MORRIS_KINDS, "Morris screening")
+    prob = problem(results)
+    outputs = list(outputs) if outputs is not None else results.outcomes
+    points = point_outputs(results, outputs, impute)
+    x = design_matrix(results, len(points.values))
+    d = prob["num_vars"]
+    if len(x) % (d + 1):
+        raise SensitivityError(
+            f"{len(x)} design points do not form Morris trajectories over {d} parameters "
+            f"(needs a multiple of {d + 1})"
+        )
+    levels = int(results.design.options.get("levels", 4))
+    rows = []
+    for name in outputs:
+        y = points.values[name].to_numpy(dtype=float)
+        si = morris_analyze.analyze(
+            prob,
+            x,
+            y,
+            num_resamples=num_resamples,
+            conf_level=conf_level,
+            num_levels=levels,
+            seed=seed,
+        )
+        for j, p in enumerate(prob["names"]):
+            rows.append(
+                (
+                    name,
+                    p,
+                    si["mu"][j],
+                    si["mu_star"][j],
+                    si["mu_star_conf"][j],
+                    si["sigma"][j],
+                    points.noise[name],
+                    _note(points, name),
+                )
+            )
+    cols = ["output", "param", "mu", "mu_star", "mu_star_conf", "sigma", "noise_share", "note"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def design_matrix(results: Results, n_points: int) -> np.ndarray:
+    """The design's sample X (n_points x parameters) in the sampler's own units.
+
+    From ``design.parquet``'s ``x_<name>`` columns (the sampler's matrix as generated) when
+    the folder has them; otherwise rebuilt from the parameter values that were run or failed.
+    """
+    names = results.design.names
+    if results.points is not None and all(f"x_{n}" in results.points for n in names):
+        pts = results.points.set_index("point_id").sort_index()
+        if len(pts) != n_points:
+            raise SensitivityError(
+                f"design.parquet holds {len(pts)} points; the manifest says {n_points}"
+            )
+        return pts[[f"x_{n}" for n in names]].to_numpy(dtype=float)
+    cols = results.param_columns
+    frames = [results.runs[["point_id", *cols]]]
+    if not results.failures.empty and set(cols) <= set(results.failures.columns):
+        frames.append(results.failures[["point_id", *cols]])
+    x = pd.concat(frames).drop_duplicates("point_id").set_index("point_id").sort_index()
+    x = x.reindex(range(n_points))
+    unknown = x.index[x.isna().any(axis=1)].tolist()
+    if unknown:
+        raise SensitivityError(
+            f"the parameter values of {len(unknown)} design points are unknown (never run, no "
+            f"failure record): point_id {_ids(unknown)}; rerun them (abm sweep SPEC --resume)"
+        )
+    return x.to_numpy(dtype=float)
+
+
+def _n_points(results: Results) -> int:
+    if results.design.n_points is not None:
+        return results.design.n_points
+    seen = [results.runs["point_id"]]
+    if "point_id" in results.failures:
+        seen.append(results.failures["point_id"])
+    return int(max(int(s.max()) for s in seen)) + 1
+
+
+def _refusal(name, short, empty, nan_points, expected, n_points) -> str:
+    parts = [
+        f"output {name!r}: {len(short)} of {n_points} design points lack some of their "
+        f"{expected} replicates (point_id {_ids(short)})"
+    ]
+    if empty:
+        parts.append(f"{len(empty)} have none at all (point_id {_ids(empty)})")
+    if nan_points:
+        parts.append(f"runs at point_id {_ids(nan_points)} returned NaN")
+    parts.append(
+        "SALib would silently return wrong indices; rerun the missing runs "
+        "(abm sweep SPEC --resume) or choose an imputation rule: impute='replicates' "
+        "(mean of the finished replicates) or impute='mean' (also fill empty points with the "
+        "mean of the others; biases indices toward 0)"
+    )
+    return "; ".join(parts)
+
+
+def _note(points: PointOutputs, name: str) -> str:
+    notes = []
+    if points.incomplete.get(name):
+        notes.append(f"{len(points.incomplete[name])} points averaged over fewer replicates")
+    if points.filled.get(name):
+        notes.append(f"{len(points.filled[name])} points filled with the mean of the others")
+    return "; ".join(notes)
+
+
+def _ids(ids: Sequence[int], limit: int = 20) -> str:
+    ids = sorted(int(i) for i in ids)
+    shown = ", ".join(map(str, ids[:limit]))
+    return shown + (f", ... ({len(ids) - limit} more)" if len(ids) > limit else "")
+
+
+def _require_kind(results: Results, kinds: tuple[str, ...], what: str) -> None:
+    if results.design.kind not in kinds:
+        raise SensitivityError(
+            f"{what} need a sweep made with the {kinds[0]!r} design (SALib reads outputs in "
+            f"its sampler's row order); this sweep's design is {results.design.kind!r}"
+        )
+
+
+def _numeric(col: pd.Series, name: str) -> pd.Series:
+    if pd.api.types.is_bool_dtype(col):
+        return col.astype(float)
+    raise SensitivityError(f"output {name!r} is not numeric (dtype {col.dtype})")
+
+
+def _numeric_columns(results: Results) -> list[str]:
+    skip = {"point_id", "replicate", "seed", "elapsed_s", *results.param_columns}
+    return [
+        c
+        for c in results.runs.columns
+        if c not in skip
+        and not c.startswith("week_")
+        and pd.api.types.is_numeric_dtype(results.runs[c])
+    ]

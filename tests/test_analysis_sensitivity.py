@@ -1,0 +1,160 @@
+"""Sobol and Morris through SALib on synthetic sweeps with known answers, and the refusals
+that keep SALib from silently returning wrong indices."""
+
+import numpy as np
+import pytest
+
+from abm.analysis import synthetic
+from abm.analysis.load import load
+from abm.analysis.sensitivity import SensitivityError, morris, point_outputs, sobol
+
+BOUNDS = {"a": (0.0, 1.0), "b": (0.0, 1.0), "c": (0.0, 1.0)}
+
+
+@pytest.fixture(scope="module")
+def sobol_folder(tmp_path_factory):
+    design = synthetic.make_design("sobol", BOUNDS, 128, seed=1)  # 640 points
+    return synthetic.write_results(
+        tmp_path_factory.mktemp("sobol") / "r",
+        design,
+        synthetic.TOY_PROBABILITIES,
+        replicates=4,
+        keep_series=False,
+    )
+
+
+def test_sobol_ranks_the_only_driving_parameter_first(sobol_folder):
+    res = load(sobol_folder)
+    table = sobol(res, ["uprising", "mutiny"], num_resamples=200)
+    up = table[table["output"] == "uprising"].set_index("param")
+    assert up["ST"].idxmax() == "a"
+    # a's total index clearly above the others', beyond both confidence intervals
+    for other in ("b", "c"):
+        assert (
+            up.loc["a", "ST"] - up.loc["a", "ST_conf"]
+            > up.loc[other, "ST"] + up.loc[other, "ST_conf"]
+        )
+    assert up.loc["a", "S1"] > 0.5
+    mut = table[table["output"] == "mutiny"].set_index("param")
+    assert mut["ST"].idxmax() == "b"
+    # replicate noise is reported: small for the sharp uprising step, larger for mutiny
+    assert up["noise_share"].iloc[0] < mut["noise_share"].iloc[0]
+
+
+def test_constant_output_gets_nan_indices_and_a_note(tmp_path):
+    design = synthetic.make_design("sobol", BOUNDS, 8)
+    folder = synthetic.write_results(
+        tmp_path / "r",
+        design,
+        {"never": lambda x: 0.0, "often": lambda x: x["a"]},
+        replicates=1,
+        keep_series=False,
+    )
+    table = sobol(load(folder), num_resamples=50)
+    never = table[table["output"] == "never"]
+    assert never["ST"].isna().all() and never["note"].str.contains("constant").all()
+
+
+def test_missing_runs_are_refused_naming_the_points(tmp_path):
+    design = synthetic.make_design("sobol", BOUNDS, 8)  # 40 points
+    folder = synthetic.write_results(
+        tmp_path / "r",
+        design,
+        synthetic.TOY_PROBABILITIES,
+        replicates=2,
+        failed=[(7, 0), (7, 1), (12, 1)],
+        keep_series=False,
+    )
+    res = load(folder)
+    with pytest.raises(SensitivityError) as err:
+        sobol(res, ["uprising"])
+    msg = str(err.value)
+    assert "2 of 40 design points lack some of their 2 replicates (point_id 7, 12)" in msg
+    assert "1 have none at all (point_id 7)" in msg
+    assert "--resume" in msg and "impute=" in msg
+
+
+def test_runs_never_written_are_missing_too(tmp_path):
+    design = synthetic.make_design("sobol", BOUNDS, 8)
+    folder = synthetic.write_results(
+        tmp_path / "r", design, synthetic.TOY_PROBABILITIES, replicates=1, keep_series=False
+    )
+    parts = sorted((folder / "runs").glob("*.parquet"))
+    parts[-1].unlink()  # an interrupted sweep: the last batch never ran
+    res = load(folder)
+    with pytest.raises(SensitivityError, match=r"lack some of their 1 replicates \(point_id 2"):
+        sobol(res, ["uprising"])
+
+
+def test_nan_output_is_refused(tmp_path):
+    design = synthetic.make_design("sobol", BOUNDS, 8)
+    folder = synthetic.write_results(
+        tmp_path / "r",
+        design,
+        synthetic.TOY_PROBABILITIES,
+        replicates=2,
+        nan_score=[(3, 0)],
+        keep_series=False,
+    )
+    res = load(folder)
+    with pytest.raises(SensitivityError, match=r"runs at point_id 3 returned NaN"):
+        sobol(res, ["score"])
+    assert sobol(res, ["uprising"], num_resamples=20)["ST"].notna().all()  # others are fine
+
+
+def test_imputation_rules_are_explicit_and_recorded(tmp_path):
+    design = synthetic.make_design("sobol", BOUNDS, 8)
+    folder = synthetic.write_results(
+        tmp_path / "r",
+        design,
+        synthetic.TOY_PROBABILITIES,
+        replicates=2,
+        failed=[(7, 0), (7, 1), (12, 1)],
+        keep_series=False,
+    )
+    res = load(folder)
+    with pytest.raises(SensitivityError, match=r"no usable run at all \(point_id 7\)"):
+        point_outputs(res, ["uprising"], impute="replicates")
+    filled = point_outputs(res, ["uprising"], impute="mean")
+    assert filled.filled["uprising"] == [7] and filled.incomplete["uprising"] == [12]
+    values = filled.values["uprising"]
+    others = values.drop(index=7)
+    assert values[7] == pytest.approx(others.mean())
+    ind = res.indicators()["uprising"].astype(float)
+    assert values[12] == ind[(res.runs["point_id"] == 12).to_numpy()].iloc[0]
+    table = sobol(res, ["uprising"], impute="mean", num_resamples=20)
+    assert table["note"].str.contains("1 points filled with the mean").all()
+    with pytest.raises(SensitivityError, match="impute='guess'; allowed"):
+        point_outputs(res, ["uprising"], impute="guess")
+
+
+def test_wrong_design_kind_is_refused(tmp_path):
+    design = synthetic.make_design("lhs", BOUNDS, 20)
+    folder = synthetic.write_results(
+        tmp_path / "r", design, synthetic.TOY_PROBABILITIES, replicates=1, keep_series=False
+    )
+    with pytest.raises(SensitivityError, match="'sobol' design .* this sweep's design is 'lhs'"):
+        sobol(load(folder))
+    with pytest.raises(SensitivityError, match="'morris' design"):
+        morris(load(folder))
+
+
+def test_unknown_output_is_refused(sobol_folder):
+    with pytest.raises(SensitivityError, match="unknown output 'upriseing'; known: uprising"):
+        sobol(load(sobol_folder), ["upriseing"])
+
+
+def test_morris_ranks_the_driving_parameter_first(tmp_path):
+    design = synthetic.make_design("morris", BOUNDS, 40, levels=4, seed=2)  # 160 points
+    folder = synthetic.write_results(
+        tmp_path / "r", design, synthetic.TOY_PROBABILITIES, replicates=6, keep_series=False
+    )
+    res = load(folder)
+    table = morris(res, ["uprising", "mutiny"], num_resamples=200)
+    up = table[table["output"] == "uprising"].set_index("param")
+    assert up["mu_star"].idxmax() == "a"
+    assert up.loc["a", "mu_star"] > 3 * max(up.loc["b", "mu_star"], up.loc["c", "mu_star"])
+    mut = table[table["output"] == "mutiny"].set_index("param")
+    assert mut["mu_star"].idxmax() == "b"
+    # X is the sampler's matrix from design.parquet, row per point_id
+    assert np.allclose(res.points.sort_values("point_id")["x_a"], design.x[:, 0])
