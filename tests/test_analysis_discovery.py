@@ -1,0 +1,69 @@
+"""PRIM boxes and feature scores on synthetic sweeps whose answer we know."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from abm.analysis import synthetic
+from abm.analysis.discovery import feature_scores, prim_box, prim_boxes
+from abm.analysis.load import load
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    bounds = {"a": (0.0, 1.0), "b": (0.0, 1.0), "c": (0.0, 1.0)}
+    design = synthetic.make_design("lhs", bounds, 400, seed=4)
+    folder = synthetic.write_results(
+        tmp_path_factory.mktemp("prim") / "r",
+        design,
+        {**synthetic.TOY_PROBABILITIES, "never": lambda x: 0.0},
+        replicates=3,
+        keep_series=False,
+    )
+    return load(folder)
+
+
+def test_prim_box_restricts_only_the_driving_parameter(results):
+    boxes, skipped = prim_boxes(results, ["uprising", "never"])
+    box = boxes["uprising"]
+    assert box.box["param"].tolist() == ["a"]  # the only restricted dimension
+    assert box.box.loc[0, "low"] == pytest.approx(0.6, abs=0.05)
+    assert box.box.loc[0, "qp_low"] < 1e-6
+    s = box.stats
+    assert s["density"] > 0.85 and s["coverage"] > 0.8
+    assert s["mass"] == pytest.approx(0.4, abs=0.05)
+    assert s["res_dim"] == 1 and s["k"] <= s["n"]
+    assert "never" in skipped and "0 of 1200" in skipped["never"]
+
+
+def test_box_statistics_agree_with_a_direct_count(results):
+    box = prim_boxes(results, ["uprising"])[0]["uprising"]
+    frame = results.frame()
+    lo, hi = box.box.loc[0, "low"], box.box.loc[0, "high"]
+    inside = frame["a"].between(lo, hi)
+    hit = frame["uprising"]
+    assert box.stats["n"] == inside.sum()
+    assert box.stats["density"] == pytest.approx(hit[inside].mean())
+    assert box.stats["coverage"] == pytest.approx(hit[inside].sum() / hit.sum())
+    assert box.stats["mass"] == pytest.approx(inside.mean())
+
+
+def test_chosen_box_has_only_significant_restrictions():
+    """With pure noise in b and c, PRIM's last peels restrict them; the rule must not."""
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame(rng.uniform(size=(3000, 3)), columns=["a", "b", "c"])
+    y = rng.random(3000) < np.where(x["a"] > 0.6, 0.9, 0.1)
+    result = prim_box(x, y, "noisy")
+    assert result.box["param"].tolist() == ["a"]
+    last = result.trajectory.iloc[-1]
+    assert last["res_dim"] > 1  # PRIM itself went on to peel noise
+    assert result.trajectory.loc[result.chosen, "significant"]
+
+
+def test_feature_scores_rank_the_driving_parameter_first(results):
+    scores = feature_scores(results, ["uprising", "mutiny", "never"])
+    assert list(scores.index) == ["a", "b", "c"]
+    assert "never" not in scores.columns  # no information in a constant outcome
+    assert scores["uprising"].idxmax() == "a"
+    assert scores["mutiny"].idxmax() == "b"
+    assert scores["uprising"].sum() == pytest.approx(1.0)
