@@ -147,9 +147,7 @@ class CivilViolenceWorld:
         cells = rng.permutation(n_cells)[: self.n_cit]
         self.grid[cells] = np.arange(self.n_cit)
         self.pos[: self.n_cit] = cells
-        kind2d = np.zeros(n_cells, dtype=np.uint8)
-        kind2d[cells] = kernel.K_QUIET
-        self.kind = kernel.padded_kind(kind2d.reshape(self.height, self.width), self.halo)
+        self.sync_cell_map()
         self.arrests_last_step = 0
         self.released_last_step = 0
 
@@ -267,6 +265,25 @@ class CivilViolenceWorld:
         img[occ] = np.where(who >= self.n_cit, OCC_POLICE, state)
         return img.reshape(self.height, self.width)
 
+    def _cell_codes(self) -> np.ndarray:
+        """What stands on each torus cell, as the kernel's EMPTY/QUIET/ACTIVE/COP/JAILED."""
+        occ = self.occupancy().ravel()
+        return np.select(
+            [occ == OCC_QUIET, occ == OCC_ACTIVE, occ == OCC_JAILED, occ == OCC_POLICE],
+            [kernel.K_QUIET, kernel.K_ACTIVE, kernel.K_JAILED, kernel.K_COP],
+            kernel.EMPTY,
+        ).astype(np.uint8)
+
+    def sync_cell_map(self) -> None:
+        """Rebuild the kernel's padded cell map from ``grid``, ``active`` and ``jail_left``.
+
+        The kernel keeps the map up to date itself; call this only after editing those
+        arrays by hand (a custom initial arrangement, a test).
+        """
+        self.kind = kernel.padded_kind(
+            self._cell_codes().reshape(self.height, self.width), self.halo
+        )
+
     def check_consistency(self) -> None:
         """Raise AssertionError unless grid, positions, states and the padded map agree.
 
@@ -287,12 +304,6 @@ class CivilViolenceWorld:
             assert (self.pos[cit][~jailed] >= 0).all(), "a free citizen is off the grid"
         assert (self.jail_left[jailed] <= max(self.jail_max, 0)).all() or self.jail_max < 0
         assert (self.jail_left[jailed & (self.jail_left > INF_JAIL // 2)] == INF_JAIL).all()
-        occ = self.occupancy().ravel()
-        want = np.select(
-            [occ == OCC_QUIET, occ == OCC_ACTIVE, occ == OCC_JAILED, occ == OCC_POLICE],
-            [kernel.K_QUIET, kernel.K_ACTIVE, kernel.K_JAILED, kernel.K_COP],
-            kernel.EMPTY,
-        ).astype(np.uint8)
-        padded = kernel.padded_kind(want.reshape(self.height, self.width), self.halo)
+        padded = kernel.padded_kind(self._cell_codes().reshape(self.height, self.width), self.halo)
         assert np.array_equal(padded, self.kind), "padded kind map out of date"
         assert n_agents == self.n_cit + self.cop_region.shape[0]
