@@ -84,23 +84,36 @@ def test_region_boundaries_trace_the_border_between_regions():
     assert figures.region_boundaries(np.zeros((3, 3))).shape == (0, 2, 2)
 
 
-def test_figures_render_with_titles_and_legends():
+def test_live_figures_follow_the_run_week_by_week():
     run = run_class(EPSTEIN)(RunSettings("run2", seed=1))
+    grid_view, states_view = EPSTEIN.views
+    grid, states = grid_view.build(run), states_view.build(run)
+    first = (grid.png(), states.png())
     run.run_for(3)
-    from abm.dashboard.epstein import _grid
+    grid_view.update(grid, run)
+    states_view.update(states, run)
+    assert grid.png() != first[0] and states.png() != first[1]
 
-    grid_ax = _grid(run).axes[0]
-    quiet, active, jailed = run.counts
-    assert grid_ax.get_title() == f"step 3: {active} active, {jailed} jailed (off the grid)"
-    labels = [t.get_text() for t in grid_ax.figure.legends[0].get_texts()]
-    assert labels == ["quiet", "active", "police"]
-    fig = figures.series_figure(
-        run.series(), [figures.Line("active", "active", "red")], "t", "citizens", horizon=50
-    )
-    ax = fig.axes[0]
-    assert ax.get_xlabel() == "week" and ax.get_ylabel() == "citizens"
-    assert ax.get_xlim()[1] == 50
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["active"]
+    _, active, jailed = run.counts
+    ax = grid.fig.axes[0]
+    assert ax.get_title() == f"step 3: {active} active, {jailed} jailed (off the grid)"
+    assert [t.get_text() for t in grid.fig.legends[0].get_texts()] == ["quiet", "active", "police"]
+    ax = states.ax
+    assert ax.get_xlabel() == "step" and ax.get_ylabel() == "citizens"
+    assert ax.get_xlim() == (0, run.dashboard_horizon)
+    assert [t.get_text() for t in states.fig.legends[0].get_texts()] == ["active", "jailed"]
+    active_line = ax.get_lines()[0]
+    assert list(active_line.get_ydata()) == list(run.series()["active"])
+    assert ax.get_ylim()[1] >= max(run.series()["active"].max(), run.series()["jailed"].max())
+
+
+def test_a_run_stops_at_its_scenario_horizon():
+    run = run_class(EPSTEIN)(RunSettings("run2", seed=1))
+    run.dashboard_horizon = 2
+    run.step()
+    assert run.running
+    run.step()
+    assert not run.running  # SolaraViz disables play and step
 
 
 # ---------------------------------------------------------------------------------- CLI
@@ -131,3 +144,49 @@ def test_npm_tarball_names_follow_npm_pack():
 
     with pytest.raises(RuntimeError, match="widgetti-solara-vuetify3-app-5.2.0.tgz"):
         _tarball_for("@widgetti/solara-vuetify3-app@5.2.0", Path("/nonexistent"))
+
+
+# ---------------------------------------------------------------------- Belarus model
+def test_belarus_scenarios_and_controls_are_the_models_own():
+    from abm.belarus.params import BELARUS_PARAMS
+    from abm.belarus.scenarios import get_scenario, scenario_names
+    from abm.dashboard.belarus import SPEC
+
+    assert SPEC.scenario_names() == scenario_names()
+    assert SPEC.horizon("baseline") == get_scenario("baseline").steps
+    assert all(c.param in BELARUS_PARAMS for c in SPEC.controls)
+    # a scenario's values show on the controls until the user moves one
+    s = RunSettings("deep_penetration")
+    pen = next(c for c in SPEC.controls if c.param == "penetration_initial")
+    assert SPEC.control_value(pen, s) == get_scenario("deep_penetration").params[pen.param]
+
+
+def test_belarus_grid_shows_the_models_actives_police_and_orientation():
+    from abm.dashboard import figures as F
+    from abm.dashboard.belarus import SPEC, grid_state
+
+    run = run_class(SPEC)(RunSettings("baseline", seed=3, overrides={"n_citizens": 2000}))
+    run.run_for(4)
+    codes, title = grid_state(run)
+    assert codes.shape == (run.height, run.width)
+    assert np.isin(codes, (F.ACTIVE, F.ACTIVE_PR)).sum() == run.active
+    assert (codes == F.POLICE).sum() == run.world.cops_on_duty().sum()
+    on_grid = run.n_cit - run.jailed
+    assert np.isin(codes, (F.QUIET, F.ACTIVE, F.QUIET_PR, F.ACTIVE_PR)).sum() == on_grid
+    assert np.isin(codes, (F.ACTIVE_PR,)).sum() == run.active_pr
+    assert title.startswith(f"week 4: {run.active:,} active")
+
+
+def test_belarus_views_render_and_plot_people_not_agents():
+    from abm.dashboard.belarus import SPEC, people_frame
+
+    run = run_class(SPEC)(RunSettings("forced_intervention", seed=1))
+    lives = [(v, v.build(run)) for v in SPEC.views if hasattr(v, "build")]
+    run.run_for(3)
+    for view, live in lives:
+        view.update(live, run)
+        assert live.png().startswith(b"\x89PNG"), view.__name__
+    df = people_frame(run)
+    last = run.series().iloc[-1]
+    assert df["jailed"].iloc[-1] == pytest.approx(last["jailed"] * run.people_per_agent)
+    assert df["uprising"].iloc[-1] == pytest.approx(last["uprising_threshold"] * run.population)

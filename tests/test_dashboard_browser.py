@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from abm.dashboard import MODELS, server, spec_for
+from abm.dashboard import server, spec_for
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,12 +34,12 @@ SCREENSHOT = Path(__file__).resolve().parents[1] / "results" / "dashboard.png"
 
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory):
-    """(url, server log path) of a dashboard serving the default model."""
+    """(url, server log path) of a dashboard serving the Belarus model."""
     log_path = tmp_path_factory.mktemp("dashboard") / "server.log"
     host = "127.0.0.1"
     port = server.free_port(host)
     with open(log_path, "w") as log:
-        proc = server.start(host, port, model=MODELS[0], stdout=log, stderr=subprocess.STDOUT)
+        proc = server.start(host, port, model="belarus", stdout=log, stderr=subprocess.STDOUT)
         try:
             url = server.url_for(host, port)
             try:
@@ -69,7 +69,7 @@ def browser():
 def page(browser, dashboard):
     """A fresh page on the dashboard, recording failed requests and script errors."""
     url, _ = dashboard
-    context = browser.new_context(viewport={"width": 1600, "height": 1300})
+    context = browser.new_context(viewport={"width": 1600, "height": 2000})
     pg = context.new_page()
     pg.set_default_timeout(TIMEOUT_MS)
     pg.failures = []
@@ -91,7 +91,9 @@ def model_time(pg) -> float:
     return float(text.split(":")[1])
 
 
-def wait_for_time(pg, t: float) -> None:
+def step_to(pg, t: int) -> None:
+    """Click Step once and wait until the page shows week ``t``."""
+    pg.get_by_role("button", name="Step").click()
     pg.get_by_text(f"Time: {t:.1f}", exact=True).wait_for()
 
 
@@ -101,45 +103,84 @@ def view_pixels(pg, name: str) -> bytes:
     return img.screenshot()
 
 
+def pick_scenario(pg, name: str) -> None:
+    pg.locator(".abm-scenario-panel .v-select .v-field").first.click()
+    pg.get_by_role("option", name=name, exact=True).click()
+    pg.get_by_text("Time: 0.0", exact=True).wait_for()
+
+
+def outcome(pg) -> str:
+    return pg.locator(".abm-outcome").inner_text()
+
+
+def event_log(pg) -> str:
+    return pg.locator(".abm-view-events").inner_text()
+
+
 def test_dashboard_in_headless_chromium(page, dashboard):
-    spec = spec_for(MODELS[0])
+    spec = spec_for("belarus")
     pg = page
 
-    # Controls: scenario picker, one input per control, seed, Mesa's step/play/reset.
-    pg.locator(".abm-scenario-panel").wait_for()
+    # Controls: scenario picker, every parameter control, seed, and Mesa's step/play/reset.
+    panel = pg.locator(".abm-scenario-panel")
+    panel.wait_for()
+    assert spec.default_scenario in panel.inner_text()
     for control in spec.controls:
-        assert pg.get_by_text(re.compile(re.escape(control.label))).count() >= 1, control.label
+        box = pg.locator(f".abm-control-{control.param}")
+        assert box.count() == 1, control.param
+        assert control.label in box.inner_text(), control.label
+        kind = "checkbox" if spec.is_checkbox(control) else "slider"
+        assert box.get_by_role(kind).count() == 1, control.param
     assert pg.get_by_label("Seed").count() == 1
     for name in ("Step", "Reset", "▶"):
         assert pg.get_by_role("button", name=name).is_visible(), name
 
-    # Views: every figure is on the page.
-    names = [v.__name__.removesuffix("_view") for v in spec.views]
-    before = {n: view_pixels(pg, n) for n in names}
+    # Views: the grid, four time plots, the event log and the outcome, all on the page.
+    plots = [v.__name__.removesuffix("_view") for v in spec.views if hasattr(v, "build")]
+    assert plots == ["grid", "support", "kremlin", "protest", "army"]
+    before = {n: view_pixels(pg, n) for n in plots}
     assert model_time(pg) == 0.0
+    assert "Outcome so far: STATUS QUO" in outcome(pg)
+    assert "No events by week 0" in event_log(pg)
 
-    # Step three times: the time advances and the plots redraw.
-    for t in (1.0, 2.0, 3.0):
-        pg.get_by_role("button", name="Step").click()
-        wait_for_time(pg, t)
-    pg.wait_for_timeout(500)
-    after = {n: view_pixels(pg, n) for n in names}
-    changed = [n for n in names if after[n] != before[n]]
-    assert len(changed) == len(names), f"unchanged after 3 steps: {set(names) - set(changed)}"
+    # Step three weeks: the time advances and every plot redraws.
+    for t in (1, 2, 3):
+        step_to(pg, t)
+    pg.locator(".abm-outcome").get_by_text("week 3 of 104").wait_for()
+    after = {n: view_pixels(pg, n) for n in plots}
+    unchanged = [n for n in plots if after[n] == before[n]]
+    assert not unchanged, f"plots unchanged after 3 steps: {unchanged}"
 
-    # Switch the scenario: a fresh run at time 0 with that scenario's description.
-    other = next(s for s in spec.scenario_names() if s != spec.default_scenario)
-    pg.locator(".abm-scenario-panel .v-select .v-field").first.click()
-    pg.get_by_role("option", name=other, exact=True).click()
-    wait_for_time(pg, 0.0)
-    pg.get_by_text(spec.describe(other), exact=True).wait_for()
+    # A staged change: the NATO-excuse checkbox waits for Reset, which starts a fresh run.
+    pg.locator(".abm-control-mech_nato_excuse").get_by_role("checkbox").click()
+    pg.get_by_text("Controls changed: press Reset").wait_for()
+    assert model_time(pg) == 3.0
+    pg.get_by_role("button", name="Reset").click()
+    pg.get_by_text("Time: 0.0", exact=True).wait_for()
+    assert pg.get_by_text("Controls changed: press Reset").count() == 0
 
-    pg.get_by_role("button", name="Step").click()
-    wait_for_time(pg, 1.0)
-    pg.wait_for_timeout(500)
+    # Switch the scenario: a fresh run whose controls show the scenario's values.
+    pick_scenario(pg, "forced_intervention")
+    pg.get_by_text(spec.describe("forced_intervention"), exact=True).wait_for()
+    week = spec.scenarios()["forced_intervention"].params["forced_intervention_week"]
+    box = pg.locator(".abm-control-forced_intervention_week")
+    assert f": {week}" in box.inner_text()
+    assert pg.locator(".abm-control-mech_nato_excuse").get_by_role("checkbox").is_checked()
+
+    # Step to the forced intervention: the event log and the outcome change.
+    log_before = event_log(pg)
+    for t in range(1, week + 3):
+        step_to(pg, t)
+        if "intervention" in event_log(pg):
+            break
+    log_after = event_log(pg)
+    assert log_after != log_before
+    assert "intervention" in log_after, log_after
+    assert "STATUS QUO" not in outcome(pg)
+
     SCREENSHOT.parent.mkdir(exist_ok=True)
     tmp = SCREENSHOT.with_suffix(".tmp.png")
-    pg.screenshot(path=str(tmp), full_page=True)
+    pg.screenshot(path=str(tmp))
     tmp.replace(SCREENSHOT)
 
     assert not pg.failures, pg.failures

@@ -17,11 +17,15 @@ if TYPE_CHECKING:
     from abm.dashboard.spec import ModelSpec
 
 #: Models the dashboard can show; the first is the default.
-MODELS = ("epstein",)
+MODELS = ("belarus", "epstein")
 
 
 def spec_for(key: str) -> ModelSpec:
     """The dashboard description of model ``key`` (imported on demand: each pulls its model)."""
+    if key == "belarus":
+        from abm.dashboard.belarus import SPEC
+
+        return SPEC
     if key == "epstein":
         from abm.dashboard.epstein import SPEC
 

@@ -58,6 +58,9 @@ def Page():
         model.set(RUN(s))
         force_update()
 
+    # SolaraViz's own "Model Parameters" card stays empty (our controls live in the
+    # Scenario card, see controls.py): hide a card whose content is empty.
+    solara.Style(".v-card:has(> .v-card-text > .v-sheet:empty) { display: none; }")
     with solara.Sidebar():
         ScenarioPanel(SPEC, settings, model, new_run)
     SolaraViz(

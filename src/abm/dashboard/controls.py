@@ -58,38 +58,44 @@ def ScenarioPanel(
             solara.Warning("Controls changed: press Reset to start a run with them.")
 
 
+def format_value(value: float, step: float) -> str:
+    """A control's value as its slider moves in steps: 60,000 troops, 0.35, 0.004."""
+    if step >= 1:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
 @solara.component
 def ControlInput(spec: ModelSpec, control: Control, settings: solara.Reactive[RunSettings]):
+    """One control; a slider's label and value sit above it so the slider gets full width."""
     current = settings.value
     value = spec.control_value(control, current)
 
     def change(v) -> None:
         settings.set(settings.value.with_override(control.param, v))
 
-    if spec.is_checkbox(control):
-        solara.Checkbox(label=control.label, value=bool(value), on_value=change)
-    else:
-        low, high, step = spec.slider_range(control)
-        low, high = min(low, value), max(high, value)  # a scenario may sit outside the range
-        kind = spec.params[control.param].kind
-        if kind == "int":
-            solara.SliderInt(
-                f"{control.label}: {int(value)}",
-                value=int(value),
-                min=int(low),
-                max=int(high),
-                step=max(1, int(step)),
-                on_value=change,
-            )
+    with solara.Column(gap="0px", classes=[f"abm-control-{control.param}"]):
+        if spec.is_checkbox(control):
+            solara.Checkbox(label=control.label, value=bool(value), on_value=change)
         else:
-            solara.SliderFloat(
-                f"{control.label}: {float(value):.3g}",
-                value=float(value),
-                min=low,
-                max=high,
-                step=step,
-                on_value=change,
+            low, high, step = spec.slider_range(control)
+            low, high = min(low, value), max(high, value)  # a scenario may sit outside
+            solara.Text(
+                f"{control.label}: {format_value(value, step)}", style={"font-size": "0.85em"}
             )
-    note = spec.control_note(control, current)
-    if note:
-        solara.Text(note, style={"font-size": "0.75em", "color": "#666"})
+            if spec.params[control.param].kind == "int":
+                solara.SliderInt(
+                    "",
+                    value=int(value),
+                    min=int(low),
+                    max=int(high),
+                    step=max(1, int(step)),
+                    on_value=change,
+                )
+            else:
+                solara.SliderFloat(
+                    "", value=float(value), min=low, max=high, step=step, on_value=change
+                )
+        note = spec.control_note(control, current)
+        if note:
+            solara.Text(note, style={"font-size": "0.75em", "color": "#666"})

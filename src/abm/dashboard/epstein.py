@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from abm.dashboard.figures import Line, grid_codes, grid_figure
-from abm.dashboard.spec import Control, ModelSpec
-from abm.dashboard.views import figure_view, series_view
+from abm.dashboard.figures import Line, LiveGrid, grid_codes
+from abm.dashboard.spec import Control, ModelSpec, ScenarioInfo
+from abm.dashboard.views import live_view, series_view
 from abm.engine.model import EpsteinModel
 from abm.engine.params import EPSTEIN_PARAMS
 from abm.engine.presets import preset, preset_names
@@ -14,20 +14,20 @@ from abm.plots.style import COLORS
 
 
 @cache
-def _scenarios():
+def _scenarios() -> dict[str, ScenarioInfo]:
     out = {}
     for name in preset_names():
-        overrides, _steps, description = preset(name)
-        out[name] = (overrides, description)
+        overrides, steps, description = preset(name)
+        out[name] = ScenarioInfo(overrides, description, steps)
     return out
 
 
-def _grid(model):
+def grid_state(model: EpsteinModel):
+    """(category codes, title) of the grid at the model's current step."""
     w = model.world
     codes = grid_codes(w.grid, w.active, w.n_cit, w.height, w.width)
-    quiet, active, jailed = model.counts
-    title = f"step {int(model.time)}: {active} active, {jailed} jailed (off the grid)"
-    return grid_figure(codes, title)
+    _, active, jailed = model.counts
+    return codes, f"step {int(model.time)}: {active} active, {jailed} jailed (off the grid)"
 
 
 SPEC = ModelSpec(
@@ -44,15 +44,21 @@ SPEC = ModelSpec(
     ),
     model_class=EpsteinModel,
     views=(
-        figure_view("grid", _grid),
+        live_view(
+            "grid",
+            lambda m: LiveGrid(*grid_state(m)),
+            lambda live, m: live.update(*grid_state(m)),
+        ),
         series_view(
             "states",
-            [
+            lambda m: m.series(),
+            lines=[
                 Line("active", "active", COLORS["active"]),
                 Line("jailed", "jailed", COLORS["jailed"]),
             ],
-            "Active and jailed citizens",
-            "citizens",
+            title="Active and jailed citizens",
+            ylabel="citizens",
+            xlabel="step",
         ),
     ),
 )

@@ -1,23 +1,30 @@
-"""The dashboard's matplotlib figures as plain functions of model state.
+"""The dashboard's matplotlib figures: built once per run, updated in place every week.
 
 Kept free of Solara so the same code is unit-tested and benchmarked directly. Figures are
-built on ``matplotlib.figure.Figure`` (not pyplot): the server renders them from worker
-threads, and pyplot's global figure registry is neither thread-safe nor needed here.
+built on ``matplotlib.figure.Figure`` with their own Agg canvas (not pyplot): the server
+renders them from worker threads, and pyplot's global figure registry is neither
+thread-safe nor needed here.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import StrMethodFormatter
 
 from abm.plots.style import COLORS
+
+#: Resolution of the PNGs sent to the browser (a 4.6 in wide figure is 414 px).
+DPI = 90
 
 #: Grid cell categories: code -> (legend label, colour). Codes index the colour map.
 EMPTY, QUIET, ACTIVE, POLICE, QUIET_PR, ACTIVE_PR = range(6)
@@ -78,59 +85,91 @@ def region_boundaries(cell_region: np.ndarray) -> np.ndarray:
     return np.concatenate(segs) if segs else np.zeros((0, 2, 2))
 
 
-def grid_figure(
-    codes: np.ndarray,
-    title: str,
-    *,
-    cell_region: np.ndarray | None = None,
-    capital_region: int | None = None,
-    region_names: Sequence[str] | None = None,
-    size: float = 4.6,
-) -> Figure:
+class LiveFigure:
+    """A figure built once per run and redrawn in place each week.
+
+    Building axes, ticks and legends and solving the constrained layout cost more than
+    drawing, so a view keeps its figure for the whole run, updates the artists' data, and
+    re-solves the layout only when the axis limits changed (tick labels may need new room).
+    """
+
+    def __init__(self, fig: Figure):
+        self.fig = fig
+        FigureCanvasAgg(fig)
+        self._laid_out_for: object = None
+
+    def _limits(self) -> object:
+        return tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes)
+
+    def png(self) -> bytes:
+        limits = self._limits()
+        if limits != self._laid_out_for:
+            self.fig.set_layout_engine("constrained")
+            self.fig.canvas.draw()  # solve the layout for these limits, then keep it
+            self.fig.set_layout_engine("none")
+            self._laid_out_for = limits
+        buf = io.BytesIO()
+        self.fig.canvas.print_png(buf)
+        return buf.getvalue()
+
+
+class LiveGrid(LiveFigure):
     """The citizen grid: one pixel per cell, region borders, the capital outlined."""
-    orientation = bool(np.isin(codes, (QUIET_PR, ACTIVE_PR)).any()) or capital_region is not None
-    fig = Figure(figsize=(size, size * 1.08), layout="constrained")
-    ax = fig.add_subplot()
-    colours = [CATEGORIES[c][1] for c in sorted(CATEGORIES)]
-    ax.imshow(
-        codes,
-        cmap=ListedColormap(colours),
-        vmin=-0.5,
-        vmax=len(colours) - 0.5,
-        interpolation="nearest",
-    )
-    if cell_region is not None:
-        segs = region_boundaries(cell_region)
-        ax.add_collection(LineCollection(segs, colors="#555555", linewidths=0.6))
-        if capital_region is not None:
+
+    def __init__(
+        self,
+        codes: np.ndarray,
+        title: str,
+        *,
+        orientation: bool = False,
+        cell_region: np.ndarray | None = None,
+        capital_region: int | None = None,
+        capital_name: str = "capital",
+        size: float = 4.6,
+    ):
+        super().__init__(Figure(figsize=(size, size * 1.08), dpi=DPI))
+        ax = self.fig.add_subplot()
+        colours = [CATEGORIES[c][1] for c in sorted(CATEGORIES)]
+        self.image = ax.imshow(
+            codes,
+            cmap=ListedColormap(colours),
+            vmin=-0.5,
+            vmax=len(colours) - 0.5,
+            interpolation="nearest",
+        )
+        if cell_region is not None:
+            segs = region_boundaries(cell_region)
+            ax.add_collection(LineCollection(segs, colors="#555555", linewidths=0.6))
+        if cell_region is not None and capital_region is not None:
             cap = cell_region == capital_region
-            edge = np.where(cell_region == capital_region, 1, 0)
             ax.add_collection(
-                LineCollection(region_boundaries(edge), colors="#000000", linewidths=1.8)
+                LineCollection(region_boundaries(cap.astype(int)), colors="#000", linewidths=1.8)
             )
             ys, xs = np.nonzero(cap)
-            label = region_names[capital_region] if region_names else "capital"
             ax.annotate(
-                label,
+                capital_name,
                 (xs.mean(), ys.min() - 0.5),
                 ha="center",
-                va="bottom",
+                va="top",
                 fontsize=8,
                 fontweight="bold",
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
             )
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_title(title, fontsize=9)
-    present = [c for c in sorted(CATEGORIES) if c != EMPTY]
-    if not orientation:
-        present = [QUIET, ACTIVE, POLICE]
-    names = {c: CATEGORIES[c][0] for c in present}
-    if orientation:
-        names.update(WITH_ORIENTATION)
-    handles = [Patch(facecolor=CATEGORIES[c][1], label=names[c]) for c in present]
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=7, frameon=False)
-    return fig
+        ax.set_xticks([])
+        ax.set_yticks([])
+        self.title = ax.set_title(title, fontsize=8)
+        present = [QUIET, ACTIVE, QUIET_PR, ACTIVE_PR, POLICE] if orientation else [1, 2, 3]
+        names = {c: CATEGORIES[c][0] for c in present}
+        if orientation:
+            names.update(WITH_ORIENTATION)
+        handles = [Patch(facecolor=CATEGORIES[c][1], label=names[c]) for c in present]
+        self.fig.legend(
+            handles=handles, loc="outside lower center", ncol=3, fontsize=7, frameon=False
+        )
+
+    def update(self, codes: np.ndarray, title: str) -> None:
+        self.image.set_data(codes)
+        self.title.set_text(title)
 
 
 @dataclass(frozen=True)
@@ -141,41 +180,85 @@ class Line:
     label: str
     color: str
     style: str = "-"
+    width: float = 1.4
+    drawstyle: str = "default"  # "steps-post" for levels that jump from week to week
 
 
-def series_figure(
-    df: pd.DataFrame,
-    lines: Sequence[Line],
-    title: str,
-    ylabel: str,
-    *,
-    xlabel: str = "week",
-    ylim: tuple[float, float] | None = None,
-    horizon: int | None = None,
-    size: tuple[float, float] = (4.6, 2.6),
-) -> Figure:
-    """Per-step series against the step, x axis fixed to the horizon so runs compare."""
-    fig = Figure(figsize=size, layout="constrained")
-    ax = fig.add_subplot()
-    steps = df.index.to_numpy() if "step" not in df else df["step"].to_numpy()
-    for line in lines:
-        if line.column in df:
+class LiveSeries(LiveFigure):
+    """Per-step series against the step; the x axis spans the horizon so runs compare.
+
+    ``ylim`` fixes the y axis (else it follows the data from 0 up); ``yticks`` (value,
+    label) pairs name the levels of an ordinal axis; ``yformat`` formats tick values
+    (e.g. ``"{x:,.0f}"``). The legend sits below the axes, clear of the data.
+    """
+
+    def __init__(
+        self,
+        lines: Sequence[Line],
+        title: str,
+        ylabel: str,
+        *,
+        horizon: int,
+        xlabel: str = "week",
+        ylim: tuple[float, float] | None = None,
+        yticks: Sequence[tuple[float, str]] = (),
+        yformat: str | None = None,
+        size: tuple[float, float] = (4.6, 3.0),
+    ):
+        super().__init__(Figure(figsize=size, dpi=DPI))
+        ax = self.ax = self.fig.add_subplot()
+        self.lines = list(lines)
+        self.artists = [
             ax.plot(
-                steps,
-                df[line.column].to_numpy(),
-                line.style,
-                color=line.color,
-                label=line.label,
-                lw=1.4,
+                [],
+                [],
+                ln.style,
+                color=ln.color,
+                label=ln.label,
+                lw=ln.width,
+                drawstyle=ln.drawstyle,
+            )[0]
+            for ln in self.lines
+        ]
+        self.horizon = int(horizon)
+        ax.set_xlim(0, max(1, self.horizon))
+        self.ylim = ylim
+        ax.set_ylim(*(ylim or (0, 1)))
+        if yticks:
+            ax.set_yticks([v for v, _ in yticks], [t for _, t in yticks], fontsize=7)
+        if yformat:
+            ax.yaxis.set_major_formatter(StrMethodFormatter(yformat))
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        self.fig.suptitle(title, fontsize=9)  # centred on the figure, whatever the tick labels
+        ax.grid(alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        self.fig.legend(
+            handles=self.artists, loc="outside lower center", ncol=2, fontsize=7, frameon=False
+        )
+
+    def update(self, df: pd.DataFrame) -> None:
+        steps = df["step"].to_numpy() if "step" in df else df.index.to_numpy()
+        for ln, artist in zip(self.lines, self.artists, strict=True):
+            if ln.column in df:
+                artist.set_data(steps, df[ln.column].to_numpy())
+        if steps.size and steps.max() > self.horizon:
+            self.ax.set_xlim(0, int(steps.max()))
+        if self.ylim is None:
+            top = max(
+                (float(np.nanmax(a.get_ydata())) for a in self.artists if len(a.get_ydata())),
+                default=0.0,
             )
-    if horizon:
-        ax.set_xlim(0, max(horizon, int(steps.max()) if steps.size else 0))
-    if ylim is not None:
-        ax.set_ylim(*ylim)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=9)
-    ax.grid(alpha=0.3)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="upper left", fontsize=7, frameon=False)
-    return fig
+            self.ax.set_ylim(0, _nice_ceiling(top))
+
+
+def _nice_ceiling(x: float) -> float:
+    """The next 1, 2 or 5 times a power of ten at or above ``x`` (1 for x <= 0): the y axis
+    grows in a few visible jumps, not every week (each jump re-solves the layout)."""
+    if not x > 0:
+        return 1.0
+    exp = 10 ** np.floor(np.log10(x))
+    for m in (1, 2, 5, 10):
+        if m * exp >= x:
+            return float(m * exp)
+    return float(10 * exp)

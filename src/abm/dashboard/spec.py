@@ -9,6 +9,7 @@ and every value is validated exactly as on the command line.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,15 @@ class Control:
 
 
 @dataclass(frozen=True)
+class ScenarioInfo:
+    """A named scenario as the dashboard shows it: overrides, a description, its horizon."""
+
+    params: Mapping[str, Any]
+    description: str
+    steps: int
+
+
+@dataclass(frozen=True)
 class RunSettings:
     """The inputs of one dashboard run: scenario, seed and the user's overrides.
 
@@ -58,7 +68,7 @@ class RunSettings:
 class ModelSpec:
     """One model as the dashboard sees it.
 
-    ``scenarios`` maps a scenario name to (parameter overrides, one-line description);
+    ``scenarios()`` maps a scenario name to its ``ScenarioInfo`` (a run stops at its horizon);
     ``build_kwargs(params)`` gives the model class's keyword arguments (the seed goes in as
     ``rng``); ``views`` are functions model -> Solara element shown as cards, in order, below
     an optional full-width ``header`` (model -> element).
@@ -67,7 +77,7 @@ class ModelSpec:
     key: str
     title: str
     params: ParamSet
-    scenarios: Callable[[], Mapping[str, tuple[Mapping[str, Any], str]]]
+    scenarios: Callable[[], Mapping[str, ScenarioInfo]]
     default_scenario: str
     controls: tuple[Control, ...]
     model_class: type[mesa.Model]
@@ -88,14 +98,17 @@ class ModelSpec:
         return list(self.scenarios())
 
     def describe(self, scenario: str) -> str:
-        return self.scenarios()[scenario][1]
+        return self.scenarios()[scenario].description
+
+    def horizon(self, scenario: str) -> int:
+        return int(self.scenarios()[scenario].steps)
 
     def resolve(self, settings: RunSettings) -> dict[str, Any]:
         """Defaults <- scenario <- the user's overrides, validated by the model's ParamSet."""
         table = self.scenarios()
         if settings.scenario not in table:
             raise ParameterError("scenario", settings.scenario, "one of " + ", ".join(table))
-        return self.params.resolve(table[settings.scenario][0], settings.overrides)
+        return self.params.resolve(table[settings.scenario].params, settings.overrides)
 
     def control_value(self, control: Control, settings: RunSettings) -> Any:
         """What a control shows: the override, else the scenario's value (a schedule shows
@@ -126,12 +139,16 @@ class ModelSpec:
         return self.params[control.param].kind == "bool"
 
 
+_run_ids = itertools.count(1)
+
+
 def run_class(spec: ModelSpec) -> type[mesa.Model]:
     """The model class SolaraViz instantiates: ``spec.model_class`` built from RunSettings.
 
     ``settings`` may be a ``RunSettings`` or anything with a ``.value`` holding one (the
     dashboard passes its reactive settings, so Mesa's Reset button rebuilds the run from
-    whatever the controls show at that moment).
+    whatever the controls show at that moment). A run stops (``running`` False, which
+    disables SolaraViz's play and step buttons) at its scenario's horizon.
     """
 
     base = spec.model_class
@@ -145,6 +162,13 @@ def run_class(spec: ModelSpec) -> type[mesa.Model]:
             super().__init__(**spec.build_kwargs(params), rng=s.seed)
             self.dashboard_settings = s
             self.dashboard_spec = spec
+            self.dashboard_horizon = spec.horizon(s.scenario)
+            self.dashboard_run_id = next(_run_ids)
+
+        def step(self) -> None:
+            super().step()
+            if self.time >= self.dashboard_horizon:
+                self.running = False
 
     DashboardRun.__name__ = DashboardRun.__qualname__ = f"Dashboard{base.__name__}"
     return DashboardRun

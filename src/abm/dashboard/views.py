@@ -1,8 +1,10 @@
-"""Solara components that show a model: the grid, time plots, the event log and outcome.
+"""Solara components that show a model: live figures, refreshed after every step.
 
-Each view is a function ``model -> element`` as SolaraViz's ``components`` expect; SolaraViz
-re-renders them after every step. A figure is rebuilt only when the run or its week changed
-(memoised on both), so toggling other parts of the page costs nothing.
+A view is a function ``model -> element``. Figure views keep one ``LiveFigure`` per run
+(built on the run's first render) and redraw it only when the run's week changed, so a
+step costs one in-place update and one PNG per view, and toggling other parts of the page
+costs nothing. Views re-render on the signal SolaraViz sends after each step
+(``update_counter``).
 
 Every view sits in a column with a ``abm-view-<name>`` CSS class: the browser test finds
 views by it, and users styling the page can too.
@@ -10,70 +12,71 @@ views by it, and users styling the page can too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import mesa
+import pandas as pd
 import solara
-from matplotlib.figure import Figure
 from mesa.visualization.utils import update_counter
 
-from abm.dashboard.figures import Line, series_figure
-
-PNG_DPI = 90
+from abm.dashboard.figures import LiveFigure, LiveSeries
 
 
-def _png(fig: Figure) -> bytes:
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=PNG_DPI)
-    return buf.getvalue()
-
-
-def _run_key(model: mesa.Model) -> tuple[int, float]:
-    """Identifies what a figure shows: this run object at this time."""
-    return id(model), float(model.time)
+def run_token(model: mesa.Model) -> int:
+    """Identifies a run for memoisation (``id()`` may be reused once a run is freed)."""
+    return getattr(model, "dashboard_run_id", id(model))
 
 
 @solara.component
-def FigureView(name: str, model: mesa.Model, make: Callable[[mesa.Model], Figure]):
-    """A matplotlib figure of the model as a PNG, rebuilt only when the run or week changes."""
+def FigureView(
+    name: str,
+    model: mesa.Model,
+    build: Callable[[mesa.Model], LiveFigure],
+    update: Callable[[LiveFigure, mesa.Model], None],
+):
+    """A live figure of the model as a PNG, redrawn only when the run or its week changes."""
     update_counter.get()  # SolaraViz bumps it after each step: re-render then
-    key = _run_key(model)
-    png = solara.use_memo(lambda: _png(make(model)), dependencies=[key])
+    run = run_token(model)
+    live = solara.use_memo(lambda: build(model), dependencies=[run])
+
+    def render() -> bytes:
+        update(live, model)
+        return live.png()
+
+    png = solara.use_memo(render, dependencies=[run, float(model.time)])
     with solara.Column(classes=[f"abm-view-{name}"], style={"width": "100%"}) as col:
         solara.Image(png, width="100%")
     return col
 
 
+def live_view(
+    name: str,
+    build: Callable[[mesa.Model], LiveFigure],
+    update: Callable[[Any, mesa.Model], None],
+) -> Callable[[mesa.Model], Any]:
+    """A view from a figure builder (once per run) and an updater (once per week)."""
+
+    def view(model: mesa.Model):
+        return FigureView(name, model, build, update)
+
+    view.__name__ = f"{name}_view"
+    view.build, view.update = build, update  # for benchmarks and tests, without a browser
+    return view
+
+
 def series_view(
     name: str,
-    lines: Sequence[Line],
-    title: str,
-    ylabel: str,
-    *,
-    ylim: tuple[float, float] | None = None,
-    horizon: Callable[[mesa.Model], int | None] = lambda m: None,
+    frame: Callable[[mesa.Model], pd.DataFrame],
+    **live_kwargs: Any,
 ) -> Callable[[mesa.Model], Any]:
-    """A view plotting DataCollector columns against the week."""
+    """A view plotting columns of ``frame(model)`` (one row per step) against the week,
+    over the run's horizon (``model.dashboard_horizon``)."""
 
-    def make(model: mesa.Model) -> Figure:
-        df = model.datacollector.get_model_vars_dataframe()
-        return series_figure(df, lines, title, ylabel, ylim=ylim, horizon=horizon(model))
+    def build(model: mesa.Model) -> LiveSeries:
+        return LiveSeries(horizon=model.dashboard_horizon, **live_kwargs)
 
-    def view(model: mesa.Model):
-        return FigureView(name, model, make)
+    def update(live: LiveSeries, model: mesa.Model) -> None:
+        live.update(frame(model))
 
-    view.__name__ = f"{name}_view"
-    return view
-
-
-def figure_view(name: str, make: Callable[[mesa.Model], Figure]) -> Callable[[mesa.Model], Any]:
-    """A view of any figure-making function of the model (the grid, for one)."""
-
-    def view(model: mesa.Model):
-        return FigureView(name, model, make)
-
-    view.__name__ = f"{name}_view"
-    return view
+    return live_view(name, build, update)
