@@ -59,3 +59,8 @@ def get_scenario(name: str) -> Scenario:
     if name not in table:
         raise ParameterError("scenario", name, "one of " + ", ".join(scenario_names()))
     return table[name]
+
+
+def names() -> list[str]:
+    """Alias of ``scenario_names`` (the name the sweep package looks up)."""
+    return scenario_names()

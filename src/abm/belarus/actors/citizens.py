@@ -48,7 +48,8 @@ def group_legitimacy(p: Mapping, group: int, c: Conditions, orientations: bool) 
     - complicity (pro-Western lose, pro-Russian gain per level up to 4; ext_orientations)
     - direct intervention (both lose; 85 % were against it; ext_orientations)
     - casualties (ext_casualties) - repression (mechanism 8) - hardship (ext_hardship)
-    - mobilisation at level 4+ (ext_mobilisation) - a Russian occupation (pro-Western).
+    - mobilisation at level 4+ (ext_mobilisation) - a Russian intervention inside Belarus
+    (pro-Western; part of mechanism 5).
     With ``orientations`` False the orientation-specific terms (complicity, intervention)
     are left out, so both groups' values can be averaged into one legitimacy.
     """
@@ -73,7 +74,7 @@ def group_legitimacy(p: Mapping, group: int, c: Conditions, orientations: bool) 
         legit -= p[f"hardship_legitimacy_{suffix}"] * c.hardship
     if p["ext_mobilisation"] and c.level >= MOBILISATION_LEVEL:
         legit -= p[f"mobilisation_legitimacy_{suffix}"]
-    if pw and c.occupied:
+    if pw and c.occupied and p["mech_revolt"]:
         legit -= p["occupation_legitimacy_pw"]
     return min(1.0, max(0.0, legit))
 
