@@ -1,0 +1,222 @@
+"""The Belarus model's rules as small pure functions, tested one by one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from abm.belarus.actors.kremlin import (
+    demanded_support,
+    exasperation_step,
+    indispensability,
+    projected_exasperation,
+    substitution_hazard,
+)
+from abm.belarus.actors.lukashenko import (
+    Outlook,
+    choose_level,
+    nato_credibility_step,
+    purge_target,
+    repression_step,
+    revolt_risk,
+    substitution_risk,
+    unmet_demand,
+)
+from abm.belarus.actors.security import substitution_backing, success_odds
+from abm.belarus.mechanisms.combat import expected_loss_share, lanchester_week
+from abm.belarus.mechanisms.coordination import cascade, thresholds
+from abm.belarus.mechanisms.economy import (
+    dependence_step,
+    economic_pressure,
+    hardship_index,
+    leverage,
+)
+from abm.belarus.params import BELARUS_PARAMS
+
+
+@pytest.fixture
+def p():
+    return BELARUS_PARAMS.defaults()
+
+
+# ---------------------------------------------------------------------------- combat
+def test_a_stronger_ukraine_inflicts_more_losses_and_never_more_than_the_unit_has():
+    strengths = np.array([1500, 1200, 900])
+    mean_losses = []
+    for enemy in (20_000, 60_000, 180_000):
+        rng = np.random.default_rng(0)
+        draws = [lanchester_week(strengths, enemy, 0.008, 0.004, rng)[0] for _ in range(200)]
+        assert all((d >= 0).all() and (d <= strengths).all() for d in draws)
+        mean_losses.append(np.mean([d.sum() for d in draws]))
+    assert mean_losses[0] < mean_losses[1] < mean_losses[2]
+    # aimed fire: expected weekly losses alpha * U (here 0.008 * 60,000 = 480)
+    assert mean_losses[1] == pytest.approx(3600 * (1 - np.exp(-0.008 * 60_000 / 3600)), rel=0.05)
+
+
+def test_no_enemy_or_no_expedition_means_no_losses():
+    rng = np.random.default_rng(0)
+    assert lanchester_week(np.array([100]), 0.0, 0.01, 0.01, rng)[0].sum() == 0
+    assert lanchester_week(np.array([0, 0]), 5e4, 0.01, 0.01, rng)[0].sum() == 0
+    assert expected_loss_share(60_000, 0, 0.01, 26) == 0.0
+    assert (
+        0
+        < expected_loss_share(60_000, 20_000, 0.008, 4)
+        < expected_loss_share(60_000, 20_000, 0.008, 26)
+    )
+
+
+# ---------------------------------------------------------------------- coordination
+def test_granovetter_riot_all_join_but_one_missing_link_stops_the_cascade():
+    n = 10
+    w = np.ones(n)
+    theta = np.arange(n) / n  # thresholds 0, 0.1, ..., 0.9: each waits for one more
+    joined, share = cascade(w, theta, seed=0.0)
+    assert joined.all() and share == 1.0
+    theta[1] = 0.2  # Granovetter's example: without the 0.1 instigator only one joins
+    joined, share = cascade(w, theta, seed=0.0)
+    assert joined.sum() == 1 and share == pytest.approx(0.1)
+
+
+def test_cascade_respects_eligibility_and_partial_weights_and_broadcasts_draws():
+    w = np.array([1.0, 1.0, 2.0])
+    theta = np.zeros(3)
+    joined, share = cascade(w, theta, 0.0, eligible=np.array([True, False, True]))
+    assert list(joined) == [True, False, True] and share == pytest.approx(0.75)
+    _, share = cascade(w, np.full(3, 2.0), 0.0, partial=np.array([0.5, 0.0, 0.25]))
+    assert share == pytest.approx((0.5 + 0.5) / 4)
+    joined2d, shares = cascade(w, np.array([[0.0, 0.0, 0.0], [2.0, 2.0, 2.0]]), 0.0)
+    assert shares.tolist() == [1.0, 0.0] and joined2d.shape == (2, 3)
+
+
+def test_thresholds_rise_with_leaning_and_fall_with_regime_weakness():
+    base = thresholds(np.array([0.0, 0.4]), slope=0.5)
+    assert base.tolist() == [0.5, 0.7]
+    assert (thresholds(np.array([0.0, 0.4]), 0.5, weakness=1.0, weakness_discount=0.3) < base).all()
+
+
+def test_without_penetration_nobody_backs_moscow_whatever_the_shocks():
+    cap = np.array([1000.0, 5000.0, 20000.0])
+    shocks = np.random.default_rng(0).normal(0, 1.0, (50, 3))
+    backing = substitution_backing(cap, np.zeros(3), np.zeros(3), 0.4, 0.5, shocks)
+    assert (backing == 0).all()
+    assert success_odds(cap, np.zeros(3), np.zeros(3), 0.4, 0.5, shocks, 0.5) == 0.0
+
+
+def test_success_odds_rise_with_penetration():
+    cap = np.array([4000.0, 3000.0, 15000.0, 48000.0])
+    loyalty = np.full(4, 0.5)
+    shocks = 0.15 * np.random.default_rng(1).standard_normal((64, 4))
+    odds = [
+        success_odds(cap, loyalty, np.full(4, a), 0.1, 0.5, shocks, 0.5)
+        for a in (0.1, 0.3, 0.45, 0.7)
+    ]
+    assert odds == sorted(odds) and odds[0] < 0.1 and odds[-1] > 0.9
+
+
+# ---------------------------------------------------------------------------- economy
+def test_sanctions_deepen_dependence_and_leverage_only_with_the_mechanism():
+    dep = dependence_step(0.5, 1.0, base=0.5, gain=0.4, rate=0.1, enabled=True)
+    assert dep == pytest.approx(0.54)
+    assert dependence_step(0.5, 1.0, 0.5, 0.4, 0.1, enabled=False) == 0.5
+    assert leverage(0.9, 0.6) > leverage(0.5, 0.6)
+    assert economic_pressure(0.5, 0.0) == 0.0 < economic_pressure(0.5, 2.0)
+    h = hardship_index(1.0, 1.0, True, 0.5, 0.5, 0.5)
+    assert h == 1.0 and hardship_index(0.0, 0.0, False, 0.1, 0.1, 0.1) == 0.0
+
+
+# ---------------------------------------------------------------------------- Kremlin
+def test_doctrine_raises_the_demand_only_with_annexed_land_and_the_switch(p):
+    with_doctrine = demanded_support(p, 0.5, 1.0, annexed=True, relief=0.0)
+    assert with_doctrine > demanded_support(p, 0.5, 1.0, annexed=False, relief=0.0)
+    p["mech_union_doctrine"] = False
+    assert demanded_support(p, 0.5, 1.0, True, 0.0) < with_doctrine
+    assert demanded_support(p, 1.0, 1.0, True, 0.0) > demanded_support(p, 0.0, 1.0, True, 0.0)
+
+
+def test_exasperation_accumulates_with_the_gap_and_its_projection_matches_iteration(p):
+    e = 0.1
+    for _ in range(10):
+        e = exasperation_step(p, e, gap_levels=2.0, purged=False)
+    assert e == pytest.approx(projected_exasperation(p, 0.1, 2.0, 10))
+    assert exasperation_step(p, 0.1, 0.0, purged=True) > exasperation_step(p, 0.1, 0.0, False)
+
+
+def test_substitution_hazard_desire_risk_feasibility_restraint(p):
+    h = substitution_hazard(p, 0.3, 0.5, 0.5, 0.8)
+    assert substitution_hazard(p, 0.6, 0.5, 0.5, 0.8) > h  # exasperated: desired
+    assert substitution_hazard(p, 0.3, 1.0, 0.5, 0.8) > h  # desperate: risk-taking
+    assert substitution_hazard(p, 0.3, 0.5, 0.9, 0.8) > h  # penetrated: feasible
+    assert substitution_hazard(p, 0.3, 0.5, 0.5, 1.5) < h  # indispensable: restrained
+    p["mech_substitution"] = False
+    assert substitution_hazard(p, 5.0, 1.0, 1.0, 0.0) == 0.0
+
+
+def test_warnings_raise_indispensability_only_with_the_switch(p):
+    assert indispensability(p, 0.3, 1.0) > indispensability(p, 0.3, 0.0)
+    p["mech_warning"] = False
+    assert indispensability(p, 0.3, 1.0) == indispensability(p, 0.3, 0.0)
+
+
+# ------------------------------------------------------------------------- Lukashenko
+def _outlook(**kw) -> Outlook:
+    base = dict(
+        demand=4.0,
+        exasperation=0.2,
+        desperation=0.5,
+        odds=0.4,
+        indispensability=0.8,
+        excuse_relief=0.0,
+        unrest=0.1,
+        illegitimacy=[0.18, 0.19, 0.2, 0.21, 0.26, 0.35],
+        defeat=[0, 0, 0, 0, 0, 0.5],
+        leverage=0.5,
+        current=3,
+    )
+    base.update(kw)
+    return Outlook(**base)
+
+
+def test_he_avoids_war_he_expects_to_lose_and_complies_more_when_moscow_is_angrier(p):
+    calm, _ = choose_level(p, _outlook(exasperation=0.0, odds=0.2))
+    angry, _ = choose_level(p, _outlook(exasperation=1.0, odds=0.9))
+    assert 0 < calm < 5 and calm <= angry
+    doomed, table = choose_level(p, _outlook(exasperation=1.0, odds=0.9, defeat=[0] * 5 + [0.9]))
+    assert doomed < 5
+    assert table[5].p_revolt > table[3].p_revolt
+
+
+def test_the_nato_excuse_never_raises_and_can_lower_the_level_he_needs(p):
+    for e in (0.0, 0.3, 0.6, 1.0):
+        without, _ = choose_level(p, _outlook(exasperation=e, odds=0.8))
+        with_excuse, _ = choose_level(p, _outlook(exasperation=e, odds=0.8, excuse_relief=1.0))
+        assert with_excuse <= without
+    assert unmet_demand(4.0, 3, 1.0) == 0.0 and unmet_demand(4.0, 3, 0.0) == 1.0
+    assert unmet_demand(4.5, 5, 1.0) == 0.0  # at war there is no excuse to use
+
+
+def test_graded_complicity_off_leaves_only_none_or_all(p):
+    p["mech_graded_complicity"] = False
+    level, table = choose_level(p, _outlook())
+    assert level in (0, 5) and {a.level for a in table} == {0, 5}
+
+
+def test_fears_vanish_with_their_switches(p):
+    o = _outlook(exasperation=1.0, odds=0.9)
+    assert substitution_risk(p, o, gap=3.0) > 0 and revolt_risk(p, o, 5) > 0
+    p["mech_substitution"] = False
+    p["mech_revolt"] = False
+    assert substitution_risk(p, o, gap=3.0) == 0 and revolt_risk(p, o, 5) == 0
+
+
+def test_credibility_wears_with_use_and_recovers_toward_a_posture_ceiling(p):
+    c = 0.5
+    assert nato_credibility_step(p, c, used=True, posture=0.5) < c
+    assert nato_credibility_step(p, 0.2, used=False, posture=0.5) > 0.2
+    assert nato_credibility_step(p, 0.2, False, 1.0) > nato_credibility_step(p, 0.2, False, 0.0)
+
+
+def test_repression_follows_turnout_and_purges_target_the_most_penetrated(p):
+    assert repression_step(p, 0.0, 0.05) > 0 and repression_step(p, 0.5, 0.0) < 0.5
+    assert purge_target(p, np.array([0.1, 0.7, 0.3]), 0.1, weeks_since=100) == 1
+    assert purge_target(p, np.array([0.1, 0.7, 0.3]), 0.1, weeks_since=0) is None
+    assert purge_target(p, np.array([0.1, 0.2, 0.3]), 0.0, weeks_since=100) is None
