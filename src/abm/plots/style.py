@@ -43,3 +43,23 @@ def save(fig, path_stem) -> list[str]:
         out.append(p)
     plt.close(fig)
     return out
+
+
+#: Colours of the Belarus model's outcomes and final classes, shared by the analysis figures.
+OUTCOME_COLORS = {
+    "status_quo": "#4C72B0",
+    "intervention": "#DD8452",
+    "mutiny": "#B07AA1",
+    "mass_mutiny": "#76448A",
+    "uprising": "#C44E52",
+    "substitution_attempt": "#9C9EDE",
+    "substitution": "#393B79",
+    "ejection": "#222222",
+    "russian_intervention": "#55A868",
+}
+_FALLBACK = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3"]
+
+
+def color_of(name: str, index: int = 0) -> str:
+    """A stable colour for an outcome or class; unknown names take the index-th fallback."""
+    return OUTCOME_COLORS.get(name, _FALLBACK[index % len(_FALLBACK)])
