@@ -13,7 +13,7 @@ import sys
 from abm import __version__
 from abm.errors import ParameterError
 
-COMMANDS = ["epstein", "run", "sweep", "dashboard"]
+COMMANDS = ["epstein", "run", "analysis", "sweep", "dashboard"]
 
 
 def build_parser() -> argparse.ArgumentParser:
