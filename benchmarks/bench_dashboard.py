@@ -67,15 +67,15 @@ def bench_browser(model_key: str, scenario: str, steps: int) -> None:
     from abm.dashboard import server
 
     host, port = "127.0.0.1", server.free_port()
-    proc = server.start(host, port, model=model_key, stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL)
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    out = subprocess.DEVNULL
+    proc = server.start(host, port, model=model_key, stdout=out, stderr=out)
     try:
         url = server.url_for(host, port)
         server.wait_until_serving(url, proc, timeout=90)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+            browser = p.chromium.launch(
+                executable_path=server.CHROMIUM, args=list(server.CHROMIUM_ARGS)
+            )
             page = browser.new_page(viewport={"width": 1600, "height": 1300})
             page.set_default_timeout(30_000)
             page.goto(url)

@@ -17,17 +17,6 @@ import pytest
 
 from abm.dashboard import server, spec_for
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 30_000
 SCREENSHOT = Path(__file__).resolve().parents[1] / "results" / "dashboard.png"
 
@@ -53,12 +42,14 @@ def dashboard(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} missing: run `make browser` (installs Debian's chromium)")
+    if not os.access(server.CHROMIUM, os.X_OK):
+        pytest.fail(f"{server.CHROMIUM} missing: run `make browser` (installs Debian's chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS)
+        b = p.chromium.launch(
+            executable_path=server.CHROMIUM, args=list(server.CHROMIUM_ARGS), timeout=TIMEOUT_MS
+        )
         try:
             yield b
         finally:

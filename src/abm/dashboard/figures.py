@@ -20,6 +20,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import StrMethodFormatter
+from PIL import Image
 
 from abm.plots.style import COLORS
 
@@ -88,28 +89,47 @@ def region_boundaries(cell_region: np.ndarray) -> np.ndarray:
 class LiveFigure:
     """A figure built once per run and redrawn in place each week.
 
-    Building axes, ticks and legends and solving the constrained layout cost more than
-    drawing, so a view keeps its figure for the whole run, updates the artists' data, and
-    re-solves the layout only when the axis limits changed (tick labels may need new room).
+    Building axes, ticks and legends, solving the constrained layout and drawing text cost
+    far more than drawing a few lines, so a view keeps its figure for the whole run. The
+    static part (axes, ticks, labels, legend) is drawn once into a background bitmap; each
+    week only the ``animated`` artists (lines, the grid image, a changing title) are drawn
+    over a copy of it (matplotlib's blitting). Layout and background are redone only when
+    an axis' limits change, since tick labels then change too.
     """
 
     def __init__(self, fig: Figure):
         self.fig = fig
         FigureCanvasAgg(fig)
-        self._laid_out_for: object = None
+        self.animated: list = []
+        self._background = None
+        self._drawn_for: object = None
 
     def _limits(self) -> object:
         return tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes)
 
+    def _draw_background(self, limits: object) -> None:
+        canvas = self.fig.canvas
+        self.fig.set_layout_engine("constrained")
+        canvas.draw()  # solve the layout with every artist in place, then keep it
+        self.fig.set_layout_engine("none")
+        for artist in self.animated:
+            artist.set_visible(False)
+        canvas.draw()
+        self._background = canvas.copy_from_bbox(self.fig.bbox)
+        for artist in self.animated:
+            artist.set_visible(True)
+        self._drawn_for = limits
+
     def png(self) -> bytes:
         limits = self._limits()
-        if limits != self._laid_out_for:
-            self.fig.set_layout_engine("constrained")
-            self.fig.canvas.draw()  # solve the layout for these limits, then keep it
-            self.fig.set_layout_engine("none")
-            self._laid_out_for = limits
+        if limits != self._drawn_for:
+            self._draw_background(limits)
+        canvas = self.fig.canvas
+        canvas.restore_region(self._background)
+        for artist in self.animated:
+            (artist.axes or self.fig).draw_artist(artist)
         buf = io.BytesIO()
-        self.fig.canvas.print_png(buf)
+        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png")
         return buf.getvalue()
 
 
@@ -137,16 +157,19 @@ class LiveGrid(LiveFigure):
             vmax=len(colours) - 0.5,
             interpolation="nearest",
         )
+        # Borders and the capital's name lie over the image, so they are redrawn after it.
+        overlays = []
         if cell_region is not None:
             segs = region_boundaries(cell_region)
-            ax.add_collection(LineCollection(segs, colors="#555555", linewidths=0.6))
+            overlays.append(
+                ax.add_collection(LineCollection(segs, colors="#555555", linewidths=0.6))
+            )
         if cell_region is not None and capital_region is not None:
             cap = cell_region == capital_region
-            ax.add_collection(
-                LineCollection(region_boundaries(cap.astype(int)), colors="#000", linewidths=1.8)
-            )
+            edge = LineCollection(region_boundaries(cap.astype(int)), colors="#000", linewidths=1.8)
+            overlays.append(ax.add_collection(edge))
             ys, xs = np.nonzero(cap)
-            ax.annotate(
+            label = ax.annotate(
                 capital_name,
                 (xs.mean(), ys.min() - 0.5),
                 ha="center",
@@ -155,9 +178,12 @@ class LiveGrid(LiveFigure):
                 fontweight="bold",
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
             )
+            overlays.append(label)
         ax.set_xticks([])
         ax.set_yticks([])
-        self.title = ax.set_title(title, fontsize=8)
+        # A figure title keeps its place when redrawn alone (an axes title is re-placed).
+        self.title = self.fig.suptitle(title, fontsize=8)
+        self.animated = [self.image, *overlays, self.title]
         present = [QUIET, ACTIVE, QUIET_PR, ACTIVE_PR, POLICE] if orientation else [1, 2, 3]
         names = {c: CATEGORIES[c][0] for c in present}
         if orientation:
@@ -220,6 +246,7 @@ class LiveSeries(LiveFigure):
             )[0]
             for ln in self.lines
         ]
+        self.animated = list(self.artists)
         self.horizon = int(horizon)
         ax.set_xlim(0, max(1, self.horizon))
         self.ylim = ylim

@@ -19,6 +19,21 @@ import urllib.request
 #: The module ``solara run`` serves; it defines ``page``.
 APP_MODULE = "abm.dashboard.app"
 
+#: Debian's Chromium (``make browser`` installs it) and the flags the browser test and the
+#: benchmark launch it with: headless as root, and no background connections, which a
+#: closed network refuses (each costs time and log noise).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
 
 def solara_command(host: str, port: int) -> list[str]:
     """``solara run`` in production mode (no file watcher, no hot reload, no browser opened)."""
