@@ -304,3 +304,28 @@ def test_constructor_rejects_what_does_not_fit():
         make_world(order="sometimes")
     with pytest.raises(ValueError, match="cop_moves_to_arrest"):
         make_world(jail_location="in_place", cop_moves_to_arrest=True)
+
+
+def test_invariants_on_a_grid_big_enough_to_prefetch():
+    """From kernel.PREFETCH_CELLS cells on the kernel prefetches ahead; results must not care."""
+    from abm.engine.kernel import PREFETCH_CELLS
+
+    side = 260
+    assert side * side >= PREFETCH_CELLS
+    w = CivilViolenceWorld(
+        width=side,
+        height=side,
+        n_citizens=int(0.7 * side * side),
+        cop_capacity=np.array([int(0.04 * side * side)]),
+        rng=np.random.default_rng(8),
+        citizen_vision=7,
+        cop_vision=7,
+        arrest_rule="floor",
+        max_jail_term=3,
+    )
+    w.set_cops_on_duty(np.array([int(0.04 * side * side)]))
+    g, t = w.hardship * 0.25, np.full(w.n_cit, 0.1)
+    for _ in range(6):
+        w.step(g, t)
+        w.check_consistency()
+    assert w.counts()[2] > 0  # arrests happened: the whole path ran

@@ -13,6 +13,8 @@ State layout (flat numpy arrays, cell index = row * width + col on the torus):
 - ``jail_left[citizen]``: -1 when free, else further whole steps to serve
   (``INF_JAIL`` = for ever).
 - ``active[citizen]``: 1 when openly rebelling.
+- ``gtr[4 citizen + 0..3]``: grievance G, risk aversion R, threshold T (and a pad), packed
+  so that rule A's inputs for a citizen picked at random share one cache line.
 - ``kind[padded cell]``: what stands on each cell (EMPTY, QUIET, ACTIVE, COP, JAILED) in a
   copy of the torus padded by a ``halo`` of wrapped cells on every side. Every look
   around an agent reads only this byte array at ``base + precomputed step``: no modulo,
@@ -27,7 +29,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from abm.engine.rules import arrest_probability, goes_active, jail_term, randint
+from abm.engine.prefetch import prefetch
+from abm.engine.rules import INF_JAIL, arrest_probability, goes_active, jail_term, randint
 
 EMPTY, K_QUIET, K_ACTIVE, K_COP, K_JAILED = 0, 1, 2, 3, 4
 
@@ -95,6 +98,11 @@ def set_kind(kind, cell, value, height, width, halo):
 def _base(y, x, width, halo):
     return (y + halo) * (width + 2 * halo) + x + halo
 
+
+#: Prefetching pays from this many cells on (below, the whole state fits in L1/L2).
+PREFETCH_CELLS = 1 << 16
+#: How many agents ahead in the random order to prefetch positions, then the rest.
+PF_POS, PF_AHEAD = 8, 4
 
 #: Rejection-sampling tries before a move falls back to listing the empty cells.
 MOVE_TRIES = 32
@@ -226,9 +234,7 @@ def step_random_sequential(
     grid,
     kind,
     n_cit,
-    grievance,
-    risk_aversion,
-    threshold,
+    gtr,
     active,
     jail_left,
     cop_region,
@@ -265,7 +271,32 @@ def step_random_sequential(
     self_twice = opts[OPT_SELF_TWICE] != 0
     buf = np.empty(max(cit_lin.shape[0], cop_lin.shape[0]) + 1, dtype=np.int64)
     arrests = 0
-    for idx in range(order.shape[0]):
+    n_order = order.shape[0]
+    pw = width + 2 * halo
+    # On big grids fetch ahead: agent idx + PF_POS's position, agent idx + PF_AHEAD's
+    # neighbourhood rows and rule-A inputs (docs/performance.md). Small grids sit in L1.
+    pf = height * width >= PREFETCH_CELLS
+    reach = 2 * halo if (movement or cop_movement) else halo
+    for idx in range(n_order):
+        if pf:
+            if idx + PF_POS < n_order:
+                prefetch(pos, order[idx + PF_POS])
+            if idx + PF_AHEAD < n_order:
+                b = order[idx + PF_AHEAD]
+                hb = pos[b]
+                if hb >= 0:
+                    if b < n_cit:
+                        prefetch(gtr, 4 * b)
+                        prefetch(jail_left, b)
+                        prefetch(active, b)
+                    prefetch(grid, hb)
+                    by = hb // width
+                    # rows within 2 r: the look after a move of up to r rows
+                    row = _base(by, hb - by * width, width, halo) - reach * pw
+                    for _ in range(2 * reach + 1):
+                        prefetch(kind, row - reach)
+                        prefetch(kind, row + reach)
+                        row += pw
         a = order[idx]
         here = pos[a]
         if here < 0:
@@ -297,7 +328,8 @@ def step_random_sequential(
                     if self_twice and active[a] == 1:
                         actives += 1
                     p = arrest_probability(cops, actives, k, rule)
-                    now = 1 if goes_active(grievance[a], risk_aversion[a], p, threshold[a]) else 0
+                    g = 4 * a
+                    now = 1 if goes_active(gtr[g], gtr[g + 1], p, gtr[g + 2]) else 0
                     if now != active[a]:
                         active[a] = now
                         set_kind_yx(kind, y, x, K_ACTIVE if now else K_QUIET, height, width, halo)
@@ -389,7 +421,7 @@ def release_and_place(
     released = 0
     for i in range(n_cit):
         t = jail_left[i]
-        if t < 0 or t >= 2**62:
+        if t < 0 or t >= INF_JAIL:
             continue
         if t > 0:
             jail_left[i] = t - 1
@@ -449,9 +481,7 @@ def step(
     grid,
     kind,
     n_cit,
-    grievance,
-    risk_aversion,
-    threshold,
+    gtr,
     active,
     jail_left,
     cop_region,
@@ -496,9 +526,7 @@ def step(
         grid,
         kind,
         n_cit,
-        grievance,
-        risk_aversion,
-        threshold,
+        gtr,
         active,
         jail_left,
         cop_region,

@@ -17,8 +17,8 @@ ARREST_RULES = {"literal": 0, "floor": 1, "round": 2}
 #: Jail-term draws, keyed by the integer code the kernel uses (see ``jail_term``).
 JAIL_DRAWS = {"uniform": 0, "netlogo": 1, "fixed": 2}
 
-#: A term that never ends (Epstein's J_max = infinity in runs 3-5).
-INF_JAIL = 2**62
+#: A term that never ends (Epstein's J_max = infinity in runs 3-5); terms are int32.
+INF_JAIL = 2**31 - 1
 
 
 @numba.njit(cache=True)

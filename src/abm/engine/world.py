@@ -128,21 +128,27 @@ class CivilViolenceWorld:
         self.n_regions = max(int(self.cell_region.max()) + 1, len(cop_capacity))
         self.region_cells = [np.flatnonzero(self.cell_region == r) for r in range(self.n_regions)]
         self._region_p = kernel.padded_kind(
-            self.cell_region.reshape(self.height, self.width), self.halo
+            self.cell_region.astype(np.int32).reshape(self.height, self.width), self.halo
         )
         self._all_cells = np.arange(n_cells, dtype=np.int64)
 
+        # Compact dtypes: on a million citizens the arrays the kernel reads at random
+        # positions must stay small for the caches (docs/performance.md).
         n_agents = self.n_cit + n_cops
-        self.grid = np.full(n_cells, -1, dtype=np.int64)
-        self.pos = np.full(n_agents, -1, dtype=np.int64)
-        self.order = np.empty(n_agents, dtype=np.int64)
+        self.grid = np.full(n_cells, -1, dtype=np.int32)
+        self.pos = np.full(n_agents, -1, dtype=np.int32)
+        self.order = np.empty(n_agents, dtype=np.int32)
         self.cop_region = np.repeat(np.arange(len(cop_capacity)), cop_capacity).astype(np.int64)
 
         # Epstein: hardship and risk aversion are fixed per citizen, each U(0, 1).
+        # Rule A's inputs G, R, T live side by side in ``_gtr`` (one cache line per
+        # citizen); ``risk_aversion`` is a view of its column, so writes to it count.
         self.hardship = rng.random(self.n_cit)
-        self.risk_aversion = rng.random(self.n_cit)
-        self.active = np.zeros(self.n_cit, dtype=np.int64)
-        self.jail_left = np.full(self.n_cit, -1, dtype=np.int64)
+        self._gtr = np.zeros((self.n_cit, 4), dtype=np.float64)
+        self._gtr[:, 1] = rng.random(self.n_cit)
+        self.risk_aversion = self._gtr[:, 1]
+        self.active = np.zeros(self.n_cit, dtype=np.int8)
+        self.jail_left = np.full(self.n_cit, -1, dtype=np.int32)
 
         cells = rng.permutation(n_cells)[: self.n_cit]
         self.grid[cells] = np.arange(self.n_cit)
@@ -196,16 +202,16 @@ class CivilViolenceWorld:
     def step(self, grievance: np.ndarray, threshold: np.ndarray, k: float | None = None) -> int:
         """Release served terms, then activate every agent once; return the arrests made.
 
-        ``grievance`` and ``threshold`` hold one value per citizen (float64).
+        ``grievance`` and ``threshold`` hold one value per citizen.
         """
+        self._gtr[:, 0] = grievance
+        self._gtr[:, 2] = threshold
         self.released_last_step, self.arrests_last_step = kernel.step(
             self.pos,
             self.grid,
             self.kind,
             self.n_cit,
-            np.ascontiguousarray(grievance, dtype=np.float64),
-            self.risk_aversion,
-            np.ascontiguousarray(threshold, dtype=np.float64),
+            self._gtr.reshape(-1),
             self.active,
             self.jail_left,
             self.cop_region,
