@@ -8,7 +8,8 @@ Two measurements:
 - ``--browser``: the whole round trip in headless Chromium - click "Step", wait until the
   page shows the new week and every view's image has changed - over ``--steps`` clicks.
 
-    .venv/bin/python benchmarks/bench_dashboard.py [--scenario NAME] [--steps N] [--browser]
+    .venv/bin/python benchmarks/bench_dashboard.py [--scenario NAME] [--steps N]
+        [--set NAME=VALUE ...] [--browser]
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ def summary(label: str, seconds: list[float]) -> str:
     )
 
 
-def bench_server(model_key: str, scenario: str, steps: int, seed: int) -> None:
+def bench_server(
+    model_key: str, scenario: str, steps: int, seed: int, overrides: dict[str, str]
+) -> None:
     from abm.dashboard import spec_for
     from abm.dashboard.spec import RunSettings, run_class
 
     spec = spec_for(model_key)
-    run = run_class(spec)(RunSettings(scenario, seed))
+    run = run_class(spec)(RunSettings(scenario, seed, overrides))
     figure_views = [v for v in spec.views if hasattr(v, "build")]  # live figure views
     lives = []
     t0 = time.perf_counter()
@@ -113,12 +116,21 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--browser", action="store_true", help="time the round trip in Chromium")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter (server timing only), e.g. n_citizens=100000",
+    )
     a = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
     if a.browser:
         bench_browser(a.model, a.scenario, a.steps)
     else:
-        bench_server(a.model, a.scenario, a.steps, a.seed)
+        from abm.params import parse_assignments
+
+        bench_server(a.model, a.scenario, a.steps, a.seed, parse_assignments(a.set))
 
 
 if __name__ == "__main__":

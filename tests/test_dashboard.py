@@ -209,3 +209,13 @@ def test_a_figure_redrawn_week_by_week_equals_one_drawn_afresh():
         fresh = view.build(run)
         view.update(fresh, run)
         assert live.png() == fresh.png(), view.__name__
+
+
+def test_docs_name_every_dashboard_control():
+    from pathlib import Path
+
+    from abm.dashboard.belarus import SPEC
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "dashboard.md").read_text()
+    missing = [c.param for c in SPEC.controls if f"`{c.param}`" not in doc]
+    assert not missing, f"docs/dashboard.md does not describe {missing}"
