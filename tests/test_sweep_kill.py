@@ -108,6 +108,8 @@ def test_sigkill_mid_sweep_then_resume_equals_an_uninterrupted_sweep(
     assert summary.status == "complete"
     assert_same(uninterrupted, out)
     assert not list(out.rglob(".*.tmp"))
+    sessions = json.loads((out / "manifest.json").read_text())["sessions"]
+    assert [s["status"] for s in sessions] == ["killed", "complete"]
 
 
 def test_sigint_stops_cleanly_and_resume_completes_it(spec_file, uninterrupted, tmp_path):

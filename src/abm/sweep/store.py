@@ -193,6 +193,9 @@ class SweepStore:
                     "sessions": [],
                 }
             else:
+                for session in manifest.get("sessions", []):
+                    if session.get("status") == "running":  # we hold the lock: it died
+                        session["status"] = "killed"
                 stored = pq.read_table(root / DESIGN)
                 if not stored.equals(design_table):
                     raise ParameterError(

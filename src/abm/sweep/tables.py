@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from abm.sweep.design import column_value
@@ -190,20 +191,29 @@ def _runs_table(tasks, out: BatchOutput, param_types, base: pa.Schema, kinds) ->
 
 
 def _series_table(tasks, out: BatchOutput, kinds: dict[str, str]) -> pa.Table | None:
-    parts = []
-    for t in tasks:
-        table = out.series.get(t.run_id)
-        if table is None or not table.num_columns:
-            continue
-        cols = {"run_id": pa.array([t.run_id] * table.num_rows, pa.string())}
-        cols["step"] = table.column("step").cast(pa.int64())
-        for name, kind in kinds.items():
-            if name in table.column_names:
-                cols[name] = table.column(name).cast(KIND_TYPE[kind])
-            else:
-                cols[name] = pa.nulls(table.num_rows, KIND_TYPE[kind])
-        parts.append(pa.table(cols))
-    return pa.concat_tables(parts) if parts else None
+    """All kept series of the batch, long by step, each column assembled from the runs'
+    chunks (cast only where a run's type differs from the column's)."""
+    runs = [
+        (t.run_id, out.series[t.run_id])
+        for t in tasks
+        if t.run_id in out.series and out.series[t.run_id].num_columns
+    ]
+    if not runs:
+        return None
+    lengths = [table.num_rows for _, table in runs]
+    ids = np.repeat(np.array([rid for rid, _ in runs], dtype=object), lengths)
+    cols = {"run_id": pa.array(ids, pa.string())}
+    targets = {"step": pa.int64(), **{name: KIND_TYPE[kind] for name, kind in kinds.items()}}
+    for name, typ in targets.items():
+        chunks = []
+        for (_, table), n in zip(runs, lengths, strict=True):
+            if name not in table.column_names:
+                chunks.append(pa.nulls(n, typ))
+                continue
+            col = table.column(name)
+            chunks.extend((col if col.type == typ else col.cast(typ)).chunks)
+        cols[name] = pa.chunked_array(chunks, typ)
+    return pa.table(cols)
 
 
 def _failures_table(tasks, failures: Mapping[str, tuple[str, str]], param_types) -> pa.Table | None:
