@@ -219,3 +219,10 @@ def test_docs_name_every_dashboard_control():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "dashboard.md").read_text()
     missing = [c.param for c in SPEC.controls if f"`{c.param}`" not in doc]
     assert not missing, f"docs/dashboard.md does not describe {missing}"
+
+
+def test_a_control_moved_back_to_the_scenario_value_is_no_change():
+    s = RunSettings("run1")
+    assert EPSTEIN.same_run(s, s.with_override("legitimacy", 0.89))  # run1's own value
+    assert not EPSTEIN.same_run(s, s.with_override("legitimacy", 0.5))
+    assert not EPSTEIN.same_run(s, s.with_seed(1))

@@ -142,10 +142,19 @@ def test_dashboard_in_headless_chromium(page, dashboard):
     unchanged = [n for n in plots if after[n] == before[n]]
     assert not unchanged, f"plots unchanged after 3 steps: {unchanged}"
 
+    # Play runs week after week until paused.
+    pg.get_by_role("button", name="▶").click()
+    pg.get_by_text("Time: 6.0", exact=True).wait_for()
+    pg.get_by_role("button", name="❚❚").click()
+    pg.get_by_role("button", name="▶").wait_for()
+    paused_at = model_time(pg)
+    pg.wait_for_timeout(800)
+    assert model_time(pg) == paused_at >= 6.0
+
     # A staged change: the NATO-excuse checkbox waits for Reset, which starts a fresh run.
     pg.locator(".abm-control-mech_nato_excuse").get_by_role("checkbox").click()
     pg.get_by_text("Controls changed: press Reset").wait_for()
-    assert model_time(pg) == 3.0
+    assert model_time(pg) == paused_at
     pg.get_by_role("button", name="Reset").click()
     pg.get_by_text("Time: 0.0", exact=True).wait_for()
     assert pg.get_by_text("Controls changed: press Reset").count() == 0

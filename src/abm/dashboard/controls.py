@@ -54,7 +54,7 @@ def ScenarioPanel(
         if error.value:
             solara.Error(error.value)
         run_settings = getattr(model.value, "dashboard_settings", None)
-        if run_settings is not None and run_settings != current:
+        if run_settings is not None and not spec.same_run(run_settings, current):
             solara.Warning("Controls changed: press Reset to start a run with them.")
 
 

@@ -110,6 +110,11 @@ class ModelSpec:
             raise ParameterError("scenario", settings.scenario, "one of " + ", ".join(table))
         return self.params.resolve(table[settings.scenario].params, settings.overrides)
 
+    def same_run(self, a: RunSettings, b: RunSettings) -> bool:
+        """Whether two settings make the same run (a slider moved back to the scenario's
+        value is no change)."""
+        return a.seed == b.seed and self.resolve(a) == self.resolve(b)
+
     def control_value(self, control: Control, settings: RunSettings) -> Any:
         """What a control shows: the override, else the scenario's value (a schedule shows
         its value at week 0; ``control_note`` says so)."""
