@@ -139,3 +139,19 @@ def test_a_real_sweep_of_the_toy_model_gives_the_known_answers(tmp_path):
     text = write_report(res).read_text()
     assert "| `a` | [0, 1] | share |" in text
     assert "| status | complete |" in text
+
+
+def test_a_nan_summary_does_not_hide_the_outcome_indices(tmp_path):
+    design = synthetic.make_design("sobol", BOUNDS, 8)
+    folder = synthetic.write_results(
+        tmp_path / "r",
+        design,
+        synthetic.TOY_PROBABILITIES,
+        replicates=2,
+        nan_score=[(3, 1)],
+        keep_series=False,
+    )
+    section = "\n".join(_sensitivity(load(folder), tmp_path / "f", tmp_path, "refuse"))
+    assert re.search(r"\| uprising \| a \| -?\d", section)  # outcome indices computed
+    assert "- `score`: not computed: output 'score'" in section
+    assert "runs at point_id 3 returned NaN" in section

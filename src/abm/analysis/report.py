@@ -161,8 +161,6 @@ def _figure_md(f: figures.Figure, out: Path, heading: bool = True) -> list[str]:
 
 
 def _sensitivity(res: Results, fig_dir: Path, out: Path, impute: str) -> list[str]:
-    from abm.plots import sensitivity as plots
-
     lines = ["## Global sensitivity", ""]
     kind = res.design.kind
     if kind not in sensitivity.SOBOL_KINDS + sensitivity.MORRIS_KINDS:
@@ -173,39 +171,21 @@ def _sensitivity(res: Results, fig_dir: Path, out: Path, impute: str) -> list[st
             "sampler's row order).",
             "",
         ]
-    outputs = res.outcomes + _numeric_outputs(res)
-    try:
-        if kind in sensitivity.SOBOL_KINDS:
-            table = sensitivity.sobol(res, outputs, impute=impute)
-            fig = figures.draw(
-                fig_dir,
-                "sobol",
-                "Sobol indices",
-                "First-order (S1) and total (ST) Sobol indices with 95 % bootstrap intervals.",
-                lambda stem: plots.sobol_bars(table, stem),
-            )
-            cols = ["output", "param", "S1", "S1_conf", "ST", "ST_conf", "noise_share", "note"]
-        else:
-            table = sensitivity.morris(res, outputs, impute=impute)
-            fig = figures.draw(
-                fig_dir,
-                "morris",
-                "Morris screening",
-                "Mean absolute elementary effect mu* against their spread sigma.",
-                lambda stem: plots.morris_scatter(table, stem),
-            )
-            cols = [
-                "output",
-                "param",
-                "mu",
-                "mu_star",
-                "mu_star_conf",
-                "sigma",
-                "noise_share",
-                "note",
-            ]
+    sobol = kind in sensitivity.SOBOL_KINDS
+    analyse = sensitivity.sobol if sobol else sensitivity.morris
+    try:  # missing runs concern every output: one refusal for all
+        tables = [analyse(res, res.outcomes, impute=impute)] if res.outcomes else []
     except sensitivity.SensitivityError as exc:
         return [*lines, f"**Not computed:** {exc}", ""]
+    skipped = []
+    for name in _numeric_outputs(res):  # a numeric summary may hold NaN in a few runs
+        try:
+            tables.append(analyse(res, [name], impute=impute))
+        except sensitivity.SensitivityError as exc:
+            skipped.append(f"- `{name}`: not computed: {exc}")
+    if not tables:
+        return [*lines, "No outputs to analyse.", *skipped, ""]
+    table = pd.concat(tables, ignore_index=True)
     lines += [
         f"Outputs: each outcome's probability (mean of its indicator over the "
         f"{res.design.replicates} replicates of each design point) and each numeric summary "
@@ -214,9 +194,37 @@ def _sensitivity(res: Results, fig_dir: Path, out: Path, impute: str) -> list[st
         "(near 1: the indices measure noise; add replicates).",
         "",
     ]
-    lines += _markdown_table(table[cols])
-    lines += ["", *_figure_md(fig, out, heading=False)]
+    lines += _markdown_table(table[_sensitivity_columns(sobol)])
+    if skipped:
+        lines += ["", *skipped]
+    lines += ["", *_figure_md(_sensitivity_figure(table, sobol, fig_dir), out, heading=False)]
     return lines
+
+
+def _sensitivity_columns(sobol: bool) -> list[str]:
+    middle = ["S1", "S1_conf", "ST", "ST_conf"] if sobol else ["mu", "mu_star", "mu_star_conf"]
+    middle += [] if sobol else ["sigma"]
+    return ["output", "param", *middle, "noise_share", "note"]
+
+
+def _sensitivity_figure(table: pd.DataFrame, sobol: bool, fig_dir: Path) -> figures.Figure:
+    from abm.plots import sensitivity as plots
+
+    if sobol:
+        return figures.draw(
+            fig_dir,
+            "sobol",
+            "Sobol indices",
+            "First-order (S1) and total (ST) Sobol indices with 95 % bootstrap intervals.",
+            lambda stem: plots.sobol_bars(table, stem),
+        )
+    return figures.draw(
+        fig_dir,
+        "morris",
+        "Morris screening",
+        "Mean absolute elementary effect mu* against their spread sigma.",
+        lambda stem: plots.morris_scatter(table, stem),
+    )
 
 
 def _numeric_outputs(res: Results) -> list[str]:
