@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -29,7 +31,7 @@ def _drivers(ax, steps, legitimacy, cops_share) -> None:
     ax2.set_ylabel(" / ".join(n for n, _, _ in varying) + " (black)")
     top = max(float(np.max(v)) for _, v, _ in varying)
     ax2.set_ylim(0, 1 if top > 0.1 else 0.1)
-    ax2.legend(loc="upper right", frameon=False)
+    ax2.legend(loc="center right", frameon=False)
     ax2.grid(False)
 
 
@@ -64,23 +66,38 @@ def preset_figure(
     path_stem: str,
     band: tuple[float, float] = (0.1, 0.9),
 ) -> list[str]:
-    """One panel per arrest rule: median share of citizens per state across seeds, with a band.
+    """One column per arrest rule: share of citizens per state across seeds, with a band.
 
     ``shares[rule][state]`` is a (seeds, steps + 1) array of shares of citizens;
-    ``drivers`` holds the (steps + 1) legitimacy and police-density paths. Medians hide
-    outbursts that come at different times in different seeds, so seed 0's active share
-    is drawn as a thin line.
+    ``drivers`` holds the (steps + 1) legitimacy and police-density paths. Top row: all
+    three states on a 0-1 scale, median and band. Bottom row: the active share on its own
+    scale, because outbursts are small next to the quiet majority; medians hide outbursts
+    that come at different times in different seeds, so seed 0 and seed 1 are drawn too.
     """
     style.apply()
     rules = list(shares)
     fig, axes = plt.subplots(
-        1, len(rules), figsize=(3.3 * len(rules), 3.0), sharey=True, squeeze=False
+        2,
+        len(rules),
+        figsize=(3.4 * len(rules), 5.0),
+        sharex=True,
+        squeeze=False,
+        gridspec_kw={"height_ratios": [1.3, 1]},
     )
     lo, hi = band
-    for ax, rule in zip(axes[0], rules, strict=True):
+    top = max(
+        max(
+            float(np.quantile(shares[r]["active"], hi, axis=0).max()),
+            float(shares[r]["active"][:2].max()),
+        )
+        for r in rules
+    )
+    top = max(top * 1.1, 0.01)
+    for col, rule in enumerate(rules):
+        ax, zoom = axes[0][col], axes[1][col]
         by_state = shares[rule]
-        steps = np.arange(next(iter(by_state.values())).shape[1])
-        n_seeds = next(iter(by_state.values())).shape[0]
+        n_seeds, n_steps = by_state["active"].shape
+        steps = np.arange(n_steps)
         for state in STATES:
             x = by_state[state]
             colour = style.COLORS[state]
@@ -93,23 +110,36 @@ def preset_figure(
                 lw=0,
             )
             ax.plot(steps, np.median(x, axis=0), color=colour, lw=1.2, label=f"{state} (median)")
-        ax.plot(
-            steps,
-            by_state["active"][0],
-            color=style.COLORS["active"],
-            lw=0.5,
-            alpha=0.8,
-            label="active, seed 0",
-        )
         ax.set_title(f"{rule} rule ({n_seeds} seeds)")
-        ax.set_xlabel("step")
         ax.set_ylim(0, 1)
         _drivers(ax, steps, drivers.get("legitimacy"), drivers.get("police_density"))
-    axes[0][0].set_ylabel(f"share of citizens\n(median, {lo:.0%}-{hi:.0%} band)")
+        act = by_state["active"]
+        zoom.fill_between(
+            steps,
+            np.quantile(act, lo, axis=0),
+            np.quantile(act, hi, axis=0),
+            color=style.COLORS["active"],
+            alpha=0.25,
+            lw=0,
+            label=f"active, {lo:.0%}-{hi:.0%} band",
+        )
+        for seed, ls in ((0, "-"), (1, ":")):
+            if seed < n_seeds:
+                zoom.plot(steps, act[seed], color="k", lw=0.6, ls=ls, label=f"active, seed {seed}")
+        zoom.set_ylim(0, top)
+        zoom.set_xlabel("step")
+    axes[0][0].set_ylabel("share of citizens\n(median and band)")
+    axes[1][0].set_ylabel("active share\n(own scale)")
     handles, labels = axes[0][0].get_legend_handles_labels()
+    h2, l2 = axes[1][0].get_legend_handles_labels()
     fig.legend(
-        handles, labels, loc="lower center", ncols=4, frameon=False, bbox_to_anchor=(0.5, -0.1)
+        handles + h2,
+        labels + l2,
+        loc="lower center",
+        ncols=6,
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.04),
     )
-    fig.suptitle(title)
-    fig.tight_layout()
+    fig.suptitle(textwrap.fill(title, 150), fontsize=9)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     return style.save(fig, path_stem)
