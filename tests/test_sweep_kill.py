@@ -22,8 +22,8 @@ from abm.sweep.read import read_table
 SPEC = """
 name = "killme"
 model = "epstein"
-steps = 150
-replicates = 10
+steps = 100
+replicates = 6
 seed = 99
 keep_series = ["active"]
 
@@ -37,7 +37,7 @@ cop_vision = 3
 legitimacy = { range = [0.5, 0.9], num = 5 }
 k = { values = [1.5, 2.3, 4.0] }
 """
-PLANNED = 5 * 3 * 10
+PLANNED = 5 * 3 * 6
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_sigkill_mid_sweep_then_resume_equals_an_uninterrupted_sweep(
 ):
     out = tmp_path / "killed"
     proc = start_driver(spec_file, out)
-    wait_for_parts(proc, out, 4)
+    wait_for_parts(proc, out, 3)
     workers = psutil.Process(proc.pid).children(recursive=True)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
@@ -115,7 +115,7 @@ def test_sigkill_mid_sweep_then_resume_equals_an_uninterrupted_sweep(
 def test_sigint_stops_cleanly_and_resume_completes_it(spec_file, uninterrupted, tmp_path):
     out = tmp_path / "stopped"
     proc = start_driver(spec_file, out)
-    wait_for_parts(proc, out, 3)
+    wait_for_parts(proc, out, 2)
     os.kill(proc.pid, signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
@@ -129,4 +129,28 @@ def test_sigint_stops_cleanly_and_resume_completes_it(spec_file, uninterrupted, 
 
     summary = run_sweep(spec_file, out, workers=2, progress=False)
     assert summary.done == counts["pending"]
+    assert_same(uninterrupted, out)
+
+
+def test_a_second_sigint_abandons_running_batches_and_kills_the_workers(
+    spec_file, uninterrupted, tmp_path
+):
+    out = tmp_path / "abandoned"
+    cmd = [sys.executable, "-m", "abm.cli", "sweep", str(spec_file), "--out", str(out)]
+    cmd += ["--workers", "2", "--batch-size", "20", "--no-progress"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_parts(proc, out, 1)
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    os.kill(proc.pid, signal.SIGINT)
+    time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "abandoning" in stderr and "Traceback" not in stderr
+    gone, alive = psutil.wait_procs(workers, timeout=20)
+    assert not alive
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted" and manifest["counts"]["pending"] > 0
+
+    run_sweep(spec_file, out, workers=2, progress=False)
     assert_same(uninterrupted, out)

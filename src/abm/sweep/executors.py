@@ -54,15 +54,22 @@ class LocalProcesses:
         self.generation += 1
 
     def close(self, abandon: bool = False) -> None:
-        if abandon:  # a second Ctrl-C: do not wait for running batches
-            self.executor.shutdown(wait=False, cancel_futures=True)
-            kill = getattr(self.executor, "kill_workers", None)  # Python >= 3.14
-            if kill is not None:
-                kill()
-            else:
-                for proc in list(getattr(self.executor, "_processes", {}).values()):
-                    proc.kill()
-        self.executor.shutdown(wait=True)
+        if not abandon:
+            self.executor.shutdown(wait=True)
+            return
+        # a second Ctrl-C: do not wait for running batches; kill the workers (their runs
+        # are simply not done). Python >= 3.14 has kill_workers(); before, the processes
+        # are only reachable through the private _processes map.
+        kill = getattr(self.executor, "kill_workers", None)
+        if kill is not None:
+            kill()
+            return
+        procs = list((getattr(self.executor, "_processes", None) or {}).values())
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
+            proc.kill()
+        for proc in procs:
+            proc.join(timeout=10)
 
     def describe(self) -> dict[str, Any]:
         return {"executor": "local", "workers": self.slots}
