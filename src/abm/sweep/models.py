@@ -2,14 +2,13 @@
 
 ``abm.runner`` knows how to *run* a model; a sweep must also check every name and value in
 a spec against the model's ``ParamSet`` before the first run starts. This small lookup maps
-a model name to that ``ParamSet`` (imported lazily, so the Belarus model stays optional)
+a model name to that ``ParamSet`` (imported lazily, only when a spec names the model)
 and, where known, to its scenario names. Models defined outside the package (and test-only
 models) declare theirs with ``register_model_params``.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -34,18 +33,10 @@ def _epstein() -> ModelInfo:
 
 
 def _belarus() -> ModelInfo:
-    params = importlib.import_module("abm.belarus.params").BELARUS_PARAMS
-    return ModelInfo(params, _belarus_scenarios())
+    from abm.belarus.params import BELARUS_PARAMS
+    from abm.belarus.scenarios import scenario_names
 
-
-def _belarus_scenarios() -> tuple[str, ...] | None:
-    for module, attr in (("abm.scenarios", "scenario_names"), ("abm.belarus.scenarios", "names")):
-        try:
-            fn = getattr(importlib.import_module(module), attr)
-        except (ModuleNotFoundError, AttributeError):
-            continue
-        return tuple(fn())
-    return None
+    return ModelInfo(BELARUS_PARAMS, tuple(scenario_names()))
 
 
 _BUILTIN: dict[str, Callable[[], ModelInfo]] = {"epstein": _epstein, "belarus": _belarus}
