@@ -313,7 +313,7 @@ _CITIZENS = [
     ),
     _f(
         "intervention_legitimacy_pw",
-        0.08,
+        0.05,
         "legitimacy lost by pro-Western citizens when the army fights in Ukraine",
         "[0,1]",
         source=CF + ": Sept 2022 phone poll, 85 % against direct participation",
@@ -321,7 +321,7 @@ _CITIZENS = [
     ),
     _f(
         "intervention_legitimacy_pr",
-        0.05,
+        0.03,
         "legitimacy lost by pro-Russian citizens when the army fights in Ukraine",
         "[0,1]",
         source=CF + ": Sept 2022 phone poll, 85 % against (only 11 % for)",
@@ -376,7 +376,7 @@ _CITIZENS = [
     ),
     _f(
         "repression_legitimacy_pw",
-        1.0,
+        0.5,
         "legitimacy lost by pro-Western citizens per unit of remembered arrest share",
         "1/share",
         0.0,
@@ -659,16 +659,6 @@ _KREMLIN = [
         0.0,
         50.0,
         source=ART,
-        group="kremlin",
-    ),
-    _f(
-        "odds_scale",
-        0.1,
-        "how sharply Moscow's estimated odds rise with the expected backing share",
-        "share",
-        0.001,
-        1.0,
-        source="assumption",
         group="kremlin",
     ),
     _f(
@@ -1077,7 +1067,7 @@ _ARMY = [
     ),
     _f(
         "morale_w_contagion",
-        0.15,
+        0.06,
         "weekly morale lost per unit of mutinied share among network neighbours",
         "1/week",
         0.0,
@@ -1087,7 +1077,7 @@ _ARMY = [
     ),
     _f(
         "morale_w_protest",
-        0.05,
+        0.02,
         "weekly morale lost at a nationwide uprising, scaled by the unit's pro-Western share x 2",
         "1/week",
         0.0,
@@ -1255,7 +1245,7 @@ _OUTCOMES = [
     ),
     _f(
         "containment_ratio",
-        3.0,
+        4.0,
         "protesters one loyal security officer can contain",
         "people/officer",
         0.0,
