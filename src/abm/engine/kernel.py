@@ -289,7 +289,6 @@ def step_random_sequential(
                         prefetch(gtr, 4 * b)
                         prefetch(jail_left, b)
                         prefetch(active, b)
-                    prefetch(grid, hb)
                     by = hb // width
                     # rows within 2 r: the look after a move of up to r rows
                     row = _base(by, hb - by * width, width, halo) - reach * pw
@@ -297,6 +296,14 @@ def step_random_sequential(
                         prefetch(kind, row - reach)
                         prefetch(kind, row + reach)
                         row += pw
+                    if movement or cop_movement:  # the grid rows a move writes to
+                        cell = hb - halo * width
+                        for _ in range(2 * halo + 1):
+                            prefetch(grid, cell - halo)
+                            prefetch(grid, cell + halo)
+                            cell += width
+                    else:
+                        prefetch(grid, hb)
         a = order[idx]
         here = pos[a]
         if here < 0:

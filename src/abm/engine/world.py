@@ -126,11 +126,22 @@ class CivilViolenceWorld:
         if self.cell_region.shape[0] != n_cells or self.cell_region.min() < 0:
             raise ValueError(f"cell_region must hold {n_cells} labels >= 0")
         self.n_regions = max(int(self.cell_region.max()) + 1, len(cop_capacity))
-        self.region_cells = [np.flatnonzero(self.cell_region == r) for r in range(self.n_regions)]
-        self._region_p = kernel.padded_kind(
-            self.cell_region.astype(np.int32).reshape(self.height, self.width), self.halo
+        self._all_cells = np.arange(n_cells, dtype=np.int32)
+        if self.n_regions == 1:
+            self.region_cells = [self._all_cells]
+        else:
+            self.region_cells = [
+                np.flatnonzero(self.cell_region == r).astype(np.int32)
+                for r in range(self.n_regions)
+            ]
+        # The kernel reads regions from a padded copy only when police are locked to them.
+        self._region_p = (
+            kernel.padded_kind(
+                self.cell_region.astype(np.int32).reshape(self.height, self.width), self.halo
+            )
+            if self.cops_locked
+            else np.zeros(1, dtype=np.int32)
         )
-        self._all_cells = np.arange(n_cells, dtype=np.int64)
 
         # Compact dtypes: on a million citizens the arrays the kernel reads at random
         # positions must stay small for the caches (docs/performance.md).
