@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from abm.analysis import probabilities, survival, trajectories
-from abm.analysis.load import Results
+from abm.analysis.load import Results, with_unit
 
 #: Series shown as envelopes when a sweep kept them, in this order (the Belarus model's key
 #: variables); other models' series fill up to MAX_SERIES in the order they were stored.
@@ -40,6 +42,12 @@ class Figure:
     caption: str
 
 
+def heatmap_bins(runs: int) -> int:
+    """Bins per axis of a heat map over sampled parameters: about 20 runs per cell on
+    average (sqrt(runs / 20)), between 3 and 8, so cells are not mostly noise."""
+    return int(np.clip(np.sqrt(runs / 20.0), 3, 8))
+
+
 def step_label(results: Results) -> str:
     return STEP_LABELS.get(results.model, "week")
 
@@ -49,8 +57,7 @@ def param_label(results: Results, name: str) -> str:
     p = results.design.param(name)
     if p.unit:
         return p.label()
-    unit = model_units(results).get(name, "")
-    return f"{name} [{unit}]" if unit and unit != "-" else name
+    return with_unit(name, model_units(results).get(name, ""))
 
 
 def model_units(results: Results) -> dict[str, str]:
@@ -119,7 +126,12 @@ def _outcome_figures(results: Results, out: Path, confidence: float) -> list[Fig
     if len(results.design.names) >= 2:
         px, py = results.design.names[:2]
         table = probabilities.outcome_table(
-            frame, [px, py], names, bounds=bounds, confidence=confidence
+            frame,
+            [px, py],
+            names,
+            bounds=bounds,
+            bins=heatmap_bins(len(frame)),
+            confidence=confidence,
         )
         for o in names:
             if table.loc[table["outcome"] == o, "k"].sum() == 0:
@@ -141,7 +153,8 @@ def _outcome_figures(results: Results, out: Path, confidence: float) -> list[Fig
                     f"P({o}) over {px} and {py}",
                     f"Share of runs with {o} per cell (cell label: share, then its "
                     f"{confidence:.0%} Wilson interval); hatched cells hold fewer than "
-                    f"{probabilities.MIN_RUNS} runs.",
+                    f"{probabilities.MIN_RUNS} runs, white cells none. Sampled parameters are "
+                    "binned (about 20 runs per cell on average), the others averaged over.",
                 )
             )
     return figs

@@ -26,6 +26,15 @@ class ResultsError(ValueError):
     """A results folder is missing, incomplete or inconsistent with what an analysis needs."""
 
 
+def with_unit(name: str, unit: str) -> str:
+    """``name [unit]``; a unit already in brackets (``[0,1]``) is not bracketed again, and a
+    dimensionless ``-`` or empty unit is left out."""
+    unit = (unit or "").strip()
+    if not unit or unit == "-":
+        return name
+    return f"{name} {unit}" if unit.startswith("[") else f"{name} [{unit}]"
+
+
 @dataclass(frozen=True)
 class VariedParam:
     """One varied parameter as the spec declared it: a range or a list of values."""
@@ -48,8 +57,7 @@ class VariedParam:
 
     def label(self) -> str:
         """Axis label: the name, with its unit in brackets when it has one."""
-        unit = self.unit.strip()
-        return f"{self.name} [{unit}]" if unit and unit != "-" else self.name
+        return with_unit(self.name, self.unit)
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,9 @@ def _sensitivity(res: Results, fig_dir: Path, out: Path, impute: str) -> list[st
     lines += _markdown_table(table[_sensitivity_columns(sobol)])
     if skipped:
         lines += ["", *skipped]
-    lines += ["", *_figure_md(_sensitivity_figure(table, sobol, fig_dir), out, heading=False)]
+    shown = table[table["output"].isin(res.outcomes)] if res.outcomes else table
+    fig = _sensitivity_figure(shown, sobol, fig_dir)
+    lines += ["", *_figure_md(fig, out, heading=False)]
     return lines
 
 
@@ -215,14 +217,16 @@ def _sensitivity_figure(table: pd.DataFrame, sobol: bool, fig_dir: Path) -> figu
             fig_dir,
             "sobol",
             "Sobol indices",
-            "First-order (S1) and total (ST) Sobol indices with 95 % bootstrap intervals.",
+            "First-order (S1) and total (ST) Sobol indices of each outcome's probability, with "
+            "95 % bootstrap intervals (numeric summaries: in the table).",
             lambda stem: plots.sobol_bars(table, stem),
         )
     return figures.draw(
         fig_dir,
         "morris",
         "Morris screening",
-        "Mean absolute elementary effect mu* against their spread sigma.",
+        "Mean absolute elementary effect mu* of each outcome's probability against their "
+        "spread sigma (numeric summaries: in the table).",
         lambda stem: plots.morris_scatter(table, stem),
     )
 

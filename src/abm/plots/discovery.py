@@ -17,7 +17,7 @@ def prim_figure(result, path_stem: str, labels: dict[str, str] | None = None) ->
     labels = labels or {}
     traj = result.trajectory
     fig, (left, right) = plt.subplots(
-        1, 2, figsize=(7.0, 3.0), gridspec_kw={"width_ratios": [1, 1.2]}
+        1, 2, figsize=(7.0, 3.3), gridspec_kw={"width_ratios": [1, 1.2]}
     )
     dims = traj["res_dim"].to_numpy()
     cmap = plt.get_cmap("viridis", int(dims.max()) + 1)
@@ -37,7 +37,7 @@ def prim_figure(result, path_stem: str, labels: dict[str, str] | None = None) ->
         marker="x",
         s=14,
         color="0.4",
-        label="a restriction not significant",
+        label="not all restrictions significant",
     )
     c = traj.loc[result.chosen]
     left.scatter(
@@ -53,7 +53,7 @@ def prim_figure(result, path_stem: str, labels: dict[str, str] | None = None) ->
     left.set_ylim(0, 1.05)
     left.set_xlabel("coverage (share of outcome runs inside)")
     left.set_ylabel("density (share inside with outcome)")
-    left.legend(loc="lower left", frameon=False, fontsize=7)
+    left.set_title("×: a restriction not significant; ○: chosen box", fontsize=7)
     cb = fig.colorbar(sc, ax=left, ticks=range(int(dims.max()) + 1))
     cb.set_label("restricted parameters")
     box = result.box

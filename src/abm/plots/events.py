@@ -64,21 +64,25 @@ def event_timelines(
     for row_i, (_, run) in enumerate(runs.iterrows()):
         y = len(runs) - 1 - row_i
         ax.hlines(y, 0, horizon, color="0.8", lw=1)
-        for i, outcome in enumerate(outcomes):
-            week = run.get(f"week_{outcome}")
-            if week is None or pd.isna(week):
-                continue
+        happened = [
+            (float(run[f"week_{o}"]), i, o)
+            for i, o in enumerate(outcomes)
+            if run.get(f"week_{o}") is not None and not pd.isna(run.get(f"week_{o}"))
+        ]
+        for week, i, outcome in happened:
+            # outcomes in the same week are stacked, so none hides another
+            same = [o for w, _, o in happened if w == week]
+            offset = (same.index(outcome) - (len(same) - 1) / 2) * 0.22
             label = outcome.replace("_", " ") if outcome not in seen else None
             seen.add(outcome)
             ax.scatter(
-                float(week),
-                y,
-                s=40,
+                week,
+                y + offset,
+                s=36,
                 color=style.color_of(outcome, i),
                 edgecolor="white",
                 zorder=3,
                 label=label,
-                marker="o",
             )
     labels = [
         f"{r['run_id']}"
@@ -92,6 +96,14 @@ def event_timelines(
     ax.set_title("Example runs: first week of each outcome (label: run id, final class)")
     ax.grid(axis="y", visible=False)
     if seen:
-        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+        handles, names = ax.get_legend_handles_labels()
+        order = [names.index(o.replace("_", " ")) for o in outcomes if o in seen]
+        ax.legend(
+            [handles[k] for k in order],
+            [names[k] for k in order],
+            loc="center left",
+            bbox_to_anchor=(1.01, 0.5),
+            frameon=False,
+        )
     fig.tight_layout()
     return style.save(fig, path_stem)

@@ -12,37 +12,43 @@ from abm.plots import style
 
 
 def sobol_bars(table: pd.DataFrame, path_stem: str, conf_level: float = 0.95) -> list[str]:
-    """One panel per output: first-order (S1) and total (ST) indices per parameter, with
-    bootstrap confidence intervals as error bars. ``table`` is ``analysis.sensitivity.sobol``."""
+    """One panel per output: first-order (S1) and total (ST) indices per parameter as
+    horizontal bars (parameter names stay readable), with bootstrap confidence intervals as
+    error bars. ``table`` is ``analysis.sensitivity.sobol``."""
     style.apply()
     table = table.dropna(subset=["ST"])
     outputs = list(dict.fromkeys(table["output"]))
-    ncols = min(3, len(outputs))
+    ncols = min(4, len(outputs))
     nrows = math.ceil(len(outputs) / ncols)
     params = list(dict.fromkeys(table["param"]))
-    width = max(2.4, 0.45 * len(params) + 0.8)
+    height = 0.28 * len(params) + 0.9
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(width * ncols, 2.3 * nrows + 0.5), sharey=True, squeeze=False
+        nrows,
+        ncols,
+        figsize=(1.9 * ncols + 1.6, height * nrows + 0.6),
+        sharey=True,
+        sharex=True,
+        squeeze=False,
     )
-    x = np.arange(len(params))
+    y = np.arange(len(params))[::-1]
     for k, out in enumerate(outputs):
         ax = axes.flat[k]
         t = table[table["output"] == out].set_index("param").reindex(params)
-        ax.bar(x - 0.2, t["S1"], 0.4, yerr=t["S1_conf"], color="#4C72B0", capsize=2, label="S1")
-        ax.bar(x + 0.2, t["ST"], 0.4, yerr=t["ST_conf"], color="#C44E52", capsize=2, label="ST")
-        ax.axhline(0, color="k", lw=0.6)
-        ax.set_xticks(x, params, rotation=45, ha="right")
+        ax.barh(y + 0.2, t["S1"], 0.4, xerr=t["S1_conf"], color="#4C72B0", capsize=2, label="S1")
+        ax.barh(y - 0.2, t["ST"], 0.4, xerr=t["ST_conf"], color="#C44E52", capsize=2, label="ST")
+        ax.axvline(0, color="k", lw=0.6)
+        ax.set_yticks(y, params)
         ax.set_title(out.replace("_", " "))
+        ax.grid(axis="y", visible=False)
     for ax in axes.flat[len(outputs) :]:
         ax.set_visible(False)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("Sobol index (share of variance)")
-    axes.flat[0].legend(frameon=False)
+    fig.supxlabel("Sobol index (share of the output's variance)", fontsize=9)
+    axes.flat[0].legend(frameon=False, loc="lower right")
     fig.suptitle(
         f"Sobol indices: first order S1 and total ST ({conf_level:.0%} bootstrap intervals)",
         fontsize=9,
     )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.3 / fig.get_figheight()))
     return style.save(fig, path_stem)
 
 
@@ -90,5 +96,5 @@ def morris_scatter(table: pd.DataFrame, path_stem: str, conf_level: float = 0.95
         f"Morris screening (error bars: {conf_level:.0%} bootstrap interval of μ*; dashed: σ = μ*)",
         fontsize=9,
     )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.3 / fig.get_figheight()))
     return style.save(fig, path_stem)

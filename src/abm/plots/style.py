@@ -47,15 +47,15 @@ def save(fig, path_stem) -> list[str]:
 
 #: Colours of the Belarus model's outcomes and final classes, shared by the analysis figures.
 OUTCOME_COLORS = {
-    "status_quo": "#4C72B0",
-    "intervention": "#DD8452",
-    "mutiny": "#B07AA1",
-    "mass_mutiny": "#76448A",
-    "uprising": "#C44E52",
-    "substitution_attempt": "#9C9EDE",
-    "substitution": "#393B79",
-    "ejection": "#222222",
-    "russian_intervention": "#55A868",
+    "status_quo": "#7F7F7F",
+    "intervention": "#FF7F0E",
+    "mutiny": "#BCBD22",
+    "mass_mutiny": "#8C564B",
+    "uprising": "#D62728",
+    "substitution_attempt": "#17BECF",
+    "substitution": "#1F77B4",
+    "ejection": "#111111",
+    "russian_intervention": "#2CA02C",
 }
 _FALLBACK = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3"]
 
