@@ -629,7 +629,7 @@ class BelarusModel(mesa.Model):
         else:
             for u in self.army:
                 if u.location == UKRAINE and not u.mutinied:
-                    u.location = u.home if u.home != BORDER or p["mech_nato_excuse"] else GARRISON
+                    u.location = u.home
 
     def _morale_and_mutiny(self, t: int) -> None:
         p = self.p

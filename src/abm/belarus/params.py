@@ -274,7 +274,9 @@ _CITIZENS = [
     _f(
         "legitimacy_pw",
         0.87,
-        "regime legitimacy for pro-Western citizens before the crackdown's legacy",
+        "regime legitimacy for pro-Western citizens before the crackdown's legacy (at level 3 "
+        "with the legacy ~0.71: quiet - turnout ~0.3-0.5 % - but aggrieved against 0.92 for "
+        "pro-Russian citizens)",
         "[0,1]",
         source="Chatham House 2022: 3-6 % back joining the war; " + TUNED,
         group="citizens",
@@ -314,9 +316,11 @@ _CITIZENS = [
     _f(
         "intervention_legitimacy_pw",
         0.05,
-        "legitimacy lost by pro-Western citizens when the army fights in Ukraine",
+        "legitimacy lost by pro-Western citizens when the army fights in Ukraine (the "
+        "announcement alone lifts turnout toward, not past, the 2020 level; casualties do the "
+        "rest)",
         "[0,1]",
-        source=CF + ": Sept 2022 phone poll, 85 % against direct participation",
+        source=CF + ": Sept 2022 phone poll, 85 % against direct participation; " + TUNED,
         group="citizens",
     ),
     _f(
@@ -324,7 +328,7 @@ _CITIZENS = [
         0.03,
         "legitimacy lost by pro-Russian citizens when the army fights in Ukraine",
         "[0,1]",
-        source=CF + ": Sept 2022 phone poll, 85 % against (only 11 % for)",
+        source=CF + ": Sept 2022 phone poll, 85 % against (only 11 % for); " + TUNED,
         group="citizens",
     ),
     _f(
@@ -377,7 +381,8 @@ _CITIZENS = [
     _f(
         "repression_legitimacy_pw",
         0.5,
-        "legitimacy lost by pro-Western citizens per unit of remembered arrest share",
+        "legitimacy lost by pro-Western citizens per unit of remembered arrest share "
+        "(kept small: the crackdown's lasting cost is crackdown_legitimacy_pw)",
         "1/share",
         0.0,
         100.0,
@@ -1068,21 +1073,23 @@ _ARMY = [
     _f(
         "morale_w_contagion",
         0.06,
-        "weekly morale lost per unit of mutinied share among network neighbours",
+        "weekly morale lost per unit of mutinied share among network neighbours (one of four "
+        "neighbours mutinied lowers a unit's settled morale by 0.15)",
         "1/week",
         0.0,
         5.0,
-        source="brief: comrades' mutinies",
+        source="brief: comrades' mutinies; " + TUNED,
         group="army",
     ),
     _f(
         "morale_w_protest",
         0.02,
-        "weekly morale lost at a nationwide uprising, scaled by the unit's pro-Western share x 2",
+        "weekly morale lost at a nationwide uprising, scaled by the unit's pro-Western share "
+        "x 2 (2020-level protest leaves units above their thresholds: no unit defected)",
         "1/week",
         0.0,
         5.0,
-        source="brief: protests at home",
+        source="brief: protests at home; CF: no army unit defected in 2020; " + TUNED,
         group="army",
     ),
     _f(
@@ -1246,11 +1253,13 @@ _OUTCOMES = [
     _f(
         "containment_ratio",
         4.0,
-        "protesters one loyal security officer can contain",
+        "protesters one loyal security officer can contain: 2020's ~90,000 contained peaks of "
+        "2-4 % of the population, so >= 4; 4 x 90,500 / 9.26 M = 3.9 %, just above the 3.5 % "
+        "rule, which therefore binds at baseline",
         "people/officer",
         0.0,
         100.0,
-        source=CF + ": ~100,000 security contained 2020 peaks of 100-200,000 in Minsk",
+        source=CF + ": 2020 peak 100-200,000 in Minsk, contained; " + TUNED,
         group="outcomes",
     ),
     _f(
