@@ -69,8 +69,10 @@ def test_missing_runs_are_refused_naming_the_points(tmp_path):
     with pytest.raises(SensitivityError) as err:
         sobol(res, ["uprising"])
     msg = str(err.value)
-    assert "2 of 40 design points lack some of their 2 replicates (point_id 7, 12)" in msg
-    assert "1 have none at all (point_id 7)" in msg
+    assert "2 of 40 design points lack some of their 2 replicates" in msg
+    assert "(failed or not run; point_id 7, 12)" in msg
+    assert "1 have no usable value at all (point_id 7)" in msg
+    assert "NaN" not in msg  # nothing returned NaN: only runs are missing
     assert "--resume" in msg and "impute=" in msg
 
 
@@ -82,7 +84,9 @@ def test_runs_never_written_are_missing_too(tmp_path):
     parts = sorted((folder / "runs").glob("*.parquet"))
     parts[-1].unlink()  # an interrupted sweep: the last batch never ran
     res = load(folder)
-    with pytest.raises(SensitivityError, match=r"lack some of their 1 replicates \(point_id 2"):
+    with pytest.raises(
+        SensitivityError, match=r"lack some of their 1 replicates \(failed or not run; point_id 2"
+    ):
         sobol(res, ["uprising"])
 
 
@@ -97,8 +101,9 @@ def test_nan_output_is_refused(tmp_path):
         keep_series=False,
     )
     res = load(folder)
-    with pytest.raises(SensitivityError, match=r"runs at point_id 3 returned NaN"):
+    with pytest.raises(SensitivityError, match=r"runs at point_id 3 returned NaN") as err:
         sobol(res, ["score"])
+    assert "lack some" not in str(err.value)  # no run is missing, one value is NaN
     assert sobol(res, ["uprising"], num_resamples=20)["ST"].notna().all()  # others are fine
 
 

@@ -144,6 +144,8 @@ def _outcomes(res: Results, confidence: float) -> list[str]:
 
 def _figures_section(figs: list[figures.Figure], out: Path) -> list[str]:
     lines = ["## Figures", ""]
+    if not figs:
+        lines += ["No outcome figures: the runs hold no `week_<outcome>` columns.", ""]
     for f in figs:
         lines += _figure_md(f, out)
     return lines
@@ -217,16 +219,16 @@ def _sensitivity_figure(table: pd.DataFrame, sobol: bool, fig_dir: Path) -> figu
             fig_dir,
             "sobol",
             "Sobol indices",
-            "First-order (S1) and total (ST) Sobol indices of each outcome's probability, with "
-            "95 % bootstrap intervals (numeric summaries: in the table).",
+            "First-order (S1) and total (ST) Sobol indices, with 95 % bootstrap intervals (the "
+            "outcomes' probabilities when there are outcomes; every output is in the table).",
             lambda stem: plots.sobol_bars(table, stem),
         )
     return figures.draw(
         fig_dir,
         "morris",
         "Morris screening",
-        "Mean absolute elementary effect mu* of each outcome's probability against their "
-        "spread sigma (numeric summaries: in the table).",
+        "Mean absolute elementary effect mu* against their spread sigma (the outcomes' "
+        "probabilities when there are outcomes; every output is in the table).",
         lambda stem: plots.morris_scatter(table, stem),
     )
 

@@ -86,7 +86,9 @@ def point_outputs(results: Results, outputs: Sequence[str], impute: str = "refus
         empty = count.index[count == 0].tolist()
         nan_points = sorted(set(per_run.loc[per_run[name].isna(), "point_id"].tolist()))
         if short and impute == "refuse":
-            raise SensitivityError(_refusal(name, short, empty, nan_points, expected, n_points))
+            rows = per_run.groupby("point_id").size().reindex(range(n_points), fill_value=0)
+            missing = rows.index[rows < expected].tolist()
+            raise SensitivityError(_refusal(name, missing, empty, nan_points, expected, n_points))
         if empty and impute == "replicates":
             raise SensitivityError(
                 f"output {name!r}: {len(empty)} of {n_points} design points have no usable "
@@ -301,22 +303,28 @@ def _n_points(results: Results) -> int:
     return int(max(int(s.max()) for s in seen)) + 1
 
 
-def _refusal(name, short, empty, nan_points, expected, n_points) -> str:
-    parts = [
-        f"output {name!r}: {len(short)} of {n_points} design points lack some of their "
-        f"{expected} replicates (point_id {_ids(short)})"
-    ]
-    if empty:
-        parts.append(f"{len(empty)} have none at all (point_id {_ids(empty)})")
+def _refusal(name, missing, empty, nan_points, expected, n_points) -> str:
+    """Say which points are incomplete and why: runs missing, or values NaN/null."""
+    parts = [f"output {name!r}"]
+    if missing:
+        parts.append(
+            f"{len(missing)} of {n_points} design points lack some of their {expected} "
+            f"replicates (failed or not run; point_id {_ids(missing)})"
+        )
     if nan_points:
-        parts.append(f"runs at point_id {_ids(nan_points)} returned NaN")
+        parts.append(
+            f"runs at point_id {_ids(nan_points)} returned NaN or null (if null means "
+            "'never happened', analyse that event's indicator instead)"
+        )
+    if empty:
+        parts.append(f"{len(empty)} have no usable value at all (point_id {_ids(empty)})")
     parts.append(
         "SALib would silently return wrong indices; rerun the missing runs "
         "(abm sweep SPEC --resume) or choose an imputation rule: impute='replicates' "
         "(mean of the finished replicates) or impute='mean' (also fill empty points with the "
         "mean of the others; biases indices toward 0)"
     )
-    return "; ".join(parts)
+    return ": ".join(parts[:2]) + ("; " + "; ".join(parts[2:]) if len(parts) > 2 else "")
 
 
 def _note(points: PointOutputs, name: str) -> str:
