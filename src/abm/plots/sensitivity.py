@@ -83,7 +83,8 @@ def morris_scatter(table: pd.DataFrame, path_stem: str, conf_level: float = 0.95
                 xytext=(3, 3),
                 textcoords="offset points",
             )
-        top = float(np.nanmax([t["mu_star"].max(), t["sigma"].max(), 1e-9])) * 1.15
+        reach = (t["mu_star"] + t["mu_star_conf"].fillna(0)).max()
+        top = float(np.nanmax([reach, t["sigma"].max(), 1e-9])) * 1.1
         ax.plot([0, top], [0, top], color="0.7", lw=0.6, ls="--")
         ax.set_xlim(0, top)
         ax.set_ylim(0, top)
