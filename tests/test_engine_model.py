@@ -53,6 +53,7 @@ def test_bad_parameters_name_field_value_and_allowed(params, field, allowed):
     assert err.value.field == field
     assert allowed in err.value.allowed
     assert field in str(err.value) and allowed in str(err.value)
+    assert repr(err.value.value) in str(err.value)  # the value given is named too
 
 
 def test_unknown_preset_lists_the_presets():
