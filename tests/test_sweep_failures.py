@@ -139,3 +139,42 @@ def test_model_not_declared_for_sweeps_is_refused():
         SweepSpec.from_dict({"model": "sweep_test_undeclared"})
     assert err.value.field == "model"
     assert "register_model_params" in err.value.allowed
+
+
+def test_tasks_cancelled_by_the_executor_stop_the_sweep_without_recording_failures(tmp_path):
+    """A cancelled task (e.g. a Dask client that lost its scheduler) is not the runs'
+    fault: nothing is recorded for them, the sweep stops, and a rerun resumes."""
+    from collections import deque
+    from concurrent.futures import Future
+
+    from abm.sweep import build_design
+    from abm.sweep.design import param_types
+    from abm.sweep.driver import BatchSizer, _Loop
+    from abm.sweep.signals import StopFlag
+    from abm.sweep.store import SweepStore
+
+    class CancellingExecutor:
+        def submit(self, fn, *args):
+            fut = Future()
+            fut.cancel()
+            fut.set_running_or_notify_cancel()  # what Dask's ClientExecutor does
+            return fut
+
+    class Handle:
+        slots, generation = 1, 0
+        executor = CancellingExecutor()
+
+        def is_broken(self, exc):
+            return False
+
+    spec = toy_spec([1, 2])
+    design = build_design(spec)
+    store = SweepStore.open(tmp_path / "s", spec.to_dict(), design, param_types(spec), 4)
+    try:
+        loop = _Loop(spec, design, store, Handle(), BatchSizer(None, 1), StopFlag())
+        with pytest.raises(RuntimeError, match="cancelled"):
+            loop.run(deque([(0, 0), (0, 1), (1, 0), (1, 1)]))
+        assert store.counts() == {"planned": 4, "done": 0, "failed": 0, "pending": 4}
+    finally:
+        store.close()
+    assert run_sweep(spec, tmp_path / "s", workers=1, progress=False).done == 4

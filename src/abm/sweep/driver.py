@@ -21,7 +21,7 @@ import traceback
 import warnings
 from collections import deque
 from collections.abc import Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -264,6 +264,13 @@ class _Loop:
         flight = self.flights.pop(fut)
         try:
             out: BatchOutput = fut.result()
+        except CancelledError:
+            # not the runs' fault (a Dask client lost its scheduler, an executor shut
+            # down under us): record nothing for them and stop; a rerun resumes
+            raise RuntimeError(
+                f"the executor cancelled a task of {len(flight.tasks)} runs (lost its "
+                "scheduler or workers?); finished runs are saved, rerun to resume"
+            ) from None
         except Exception as exc:
             self._task_failed(flight, exc)
             return
