@@ -329,3 +329,66 @@ def test_invariants_on_a_grid_big_enough_to_prefetch():
         w.step(g, t)
         w.check_consistency()
     assert w.counts()[2] > 0  # arrests happened: the whole path ran
+
+
+@pytest.mark.parametrize("locked", [False, True])
+def test_crowded_torus_moves_through_the_exact_fallback(locked):
+    """At 99 % occupancy most rejection draws miss, so moves go through the listing pass
+    (and find no empty cell at all for many agents): still one agent per cell."""
+    region = np.tile(np.repeat([0, 1], 6), 12) if locked else None
+    w = CivilViolenceWorld(
+        width=12,
+        height=12,
+        n_citizens=136,
+        cop_capacity=np.array([3, 3]) if locked else np.array([6]),
+        rng=np.random.default_rng(10),
+        citizen_vision=2,
+        cop_vision=2,
+        cell_region=region,
+        cops_locked=locked,
+        arrest_rule="floor",
+    )
+    w.set_cops_on_duty(np.array([3, 3]) if locked else np.array([6]))
+    for _ in range(40):
+        w.step(w.hardship * 0.5, np.full(136, 0.1))
+        w.check_consistency()
+    if locked:
+        on = np.flatnonzero(w.pos[w.n_cit :] >= 0)
+        assert (region[w.pos[w.n_cit + on]] == w.cop_region[on]).all()
+
+
+BOUNDS_SCRIPT = """
+import numpy as np
+from abm.engine.world import CivilViolenceWorld
+CASES = [(False, "off_grid", "von_neumann"), (True, "off_grid", "euclidean"),
+         (False, "in_place", "moore"), (True, "in_place", "cross")]
+for i, (locked, place, shape) in enumerate(CASES):
+    region = np.tile(np.repeat([0, 1], 7), 14) if locked else None
+    w = CivilViolenceWorld(width=14, height=14, n_citizens=185,
+        cop_capacity=np.array([4, 4]) if locked else np.array([8]),
+        rng=np.random.default_rng(i), citizen_vision=3, cop_vision=2, vision_shape=shape,
+        cell_region=region, cops_locked=locked, jail_location=place, arrest_rule="floor",
+        max_jail_term=4, cop_moves_to_arrest=place == "off_grid", count_self_twice=locked)
+    w.set_cops_on_duty(np.array([4, 4]) if locked else np.array([8]))
+    for t in range(30):
+        w.step(w.hardship * 0.6, np.full(185, 0.1))
+        w.check_consistency()
+print("ok")
+"""
+
+
+@pytest.mark.slow
+def test_kernel_never_indexes_out_of_bounds(tmp_path):
+    """numba does not check bounds by default, so an out-of-range read would go unnoticed.
+    Recompile the kernel with NUMBA_BOUNDSCHECK=1 (in a private cache) and drive every
+    variant through crowded grids, where moves take the exact fallback paths."""
+    import os
+    import subprocess
+    import sys
+
+    env = os.environ | {"NUMBA_BOUNDSCHECK": "1", "NUMBA_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", BOUNDS_SCRIPT], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("ok")

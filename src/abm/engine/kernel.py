@@ -127,10 +127,15 @@ def _pick_empty(kind, base, lin, rng, region_p, region, buf):
         if kind[c] == EMPTY and (region < 0 or region_p[c] == region):
             return t
     n_empty = 0
-    for t in range(n):
-        c = base + lin[t]
-        buf[n_empty] = t
-        n_empty += (kind[c] == EMPTY) & ((region < 0) | (region_p[c] == region))
+    if region < 0:  # region_p is a 1-cell placeholder then: never index it
+        for t in range(n):
+            buf[n_empty] = t
+            n_empty += kind[base + lin[t]] == EMPTY
+    else:
+        for t in range(n):
+            c = base + lin[t]
+            buf[n_empty] = t
+            n_empty += (kind[c] == EMPTY) & (region_p[c] == region)
     if n_empty == 0:
         return -1
     return buf[randint(rng, n_empty)]
