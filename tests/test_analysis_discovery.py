@@ -55,9 +55,26 @@ def test_chosen_box_has_only_significant_restrictions():
     y = rng.random(3000) < np.where(x["a"] > 0.6, 0.9, 0.1)
     result = prim_box(x, y, "noisy")
     assert result.box["param"].tolist() == ["a"]
-    last = result.trajectory.iloc[-1]
-    assert last["res_dim"] > 1  # PRIM itself went on to peel noise
+    peeled = result.trajectory[~result.trajectory["dropped"]]
+    assert peeled["res_dim"].iloc[-1] > 1  # PRIM itself went on to peel noise
     assert result.trajectory.loc[result.chosen, "significant"]
+
+
+def test_insignificant_restrictions_of_the_chosen_box_are_dropped():
+    """Here the best-balanced box on PRIM's trajectory also restricts a noise parameter;
+    dropping it leaves a box on a alone, with statistics recomputed (checked by counting)."""
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame({k: rng.uniform(size=2000) for k in ("a", "b", "c")})
+    y = rng.random(2000) < np.where(x["a"] > 0.7, 0.5, 0.03)
+    result = prim_box(x, y, "rare")
+    assert result.trajectory["dropped"].any()
+    assert result.trajectory.loc[result.chosen, "dropped"]
+    assert result.box["param"].tolist() == ["a"]
+    lo, hi = result.box.loc[0, "low"], result.box.loc[0, "high"]
+    inside = x["a"].between(lo, hi)
+    assert result.stats["n"] == inside.sum()
+    assert result.stats["density"] == pytest.approx(y[inside].mean())
+    assert result.stats["coverage"] == pytest.approx(y[inside].sum() / y.sum())
 
 
 def test_feature_scores_rank_the_driving_parameter_first(results):

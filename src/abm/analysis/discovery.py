@@ -6,18 +6,20 @@ outcome happened. Each step trades coverage (share of all outcome runs inside th
 for density (share of runs inside the box with the outcome); mass is the share of all runs
 inside. Every run is one case (replicates included), its outcome a 0/1 indicator.
 
-PRIM returns a whole peeling trajectory; a report needs one box. The rule used here, in
-the spirit of CART's one-standard-error rule (Breiman et al. 1984):
+PRIM returns a whole peeling trajectory; a report needs one box. The rule used here:
 
-1. only boxes whose every restriction is significant count (quasi-p value <= 0.05, the
-   one-sided binomial test of Bryant & Lempert 2010); this stops the last peels, which
-   chase noise in irrelevant parameters, from entering the table;
-2. among those, take the densest box, then relax to the box with the highest coverage
-   whose density is within one standard error of it (above the 68 % Wilson lower bound
-   of the densest box's density): peeling further only buys density that noise explains.
+1. take the box on the trajectory with the best balance of coverage and density: their
+   harmonic mean (the F1 score of the box read as a rule predicting the outcome, density
+   being its precision and coverage its recall), so neither a wide box of low density nor
+   a sliver of high density wins;
+2. drop, one at a time and worst first, every restriction of that box that is not
+   significant (quasi-p value > 0.05, the one-sided binomial test of Bryant & Lempert 2010),
+   recomputing the box's statistics and quasi-p values after each drop (EMA Workbench's
+   ``drop_restriction``), as Bryant & Lempert advise. PRIM's peels on parameters that do
+   nothing, early on a tie or late chasing noise, do not reach the table.
 
-The full trajectory is kept for the trade-off plot, so a reader can see what the choice
-gave up.
+The full trajectory is kept for the trade-off plot (with the boxes the drops produced), so a
+reader can see what the choice gave up.
 
 Feature scores (extra trees, Geurts et al. 2006, via EMA Workbench) rank how much each
 parameter helps predict whether an outcome happens, interactions included.
@@ -34,12 +36,9 @@ import numpy as np
 import pandas as pd
 
 from abm.analysis.load import Results
-from abm.analysis.probabilities import wilson_interval
 
 #: Outcomes seen in fewer runs than this (or in all but this many) get no PRIM box.
 MIN_CASES = 5
-#: Two-sided level whose interval spans one standard error either side.
-ONE_SE = 0.6827
 
 
 def _ema():
@@ -80,9 +79,20 @@ def prim_box(
         warnings.filterwarnings("ignore", message="The inplace keyword")
         runner = prim.Prim(x.reset_index(drop=True), y, peel_alpha=peel_alpha, mass_min=mass_min)
         box = runner.find_box()
-    traj = box.peeling_trajectory[["coverage", "density", "mass", "res_dim", "n", "k"]].copy()
-    traj["significant"] = [_significant(qp, alpha) for qp in box.p_values]
-    chosen = choose_box(traj)
+    peeled = len(box.peeling_trajectory)
+    chosen = choose_box(_trajectory(box, alpha))
+    while chosen > 0:
+        worst = _worst_restriction(box.p_values[chosen], alpha)
+        if worst is None:
+            break
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="The inplace keyword")
+            box.drop_restriction(worst, chosen)
+        chosen = len(box.peeling_trajectory) - 1
+        if int(box.peeling_trajectory.loc[chosen, "res_dim"]) == 0:
+            chosen = 0
+    traj = _trajectory(box, alpha)
+    traj["dropped"] = traj.index >= peeled  # boxes made by dropping restrictions
     stats = {k: float(traj.loc[chosen, k]) for k in ("coverage", "density", "mass")}
     stats.update(
         n=int(traj.loc[chosen, "n"]),
@@ -94,16 +104,31 @@ def prim_box(
     return PrimResult(outcome, table, stats, traj.reset_index(drop=True), chosen)
 
 
+def _trajectory(box, alpha: float) -> pd.DataFrame:
+    traj = box.peeling_trajectory[["coverage", "density", "mass", "res_dim", "n", "k"]].copy()
+    traj["significant"] = [_significant(qp, alpha) for qp in box.p_values]
+    return traj.reset_index(drop=True)
+
+
+def _worst_restriction(qp: dict[str, list[float]], alpha: float) -> str | None:
+    """The restricted parameter with the largest quasi-p value above alpha, if any."""
+    worst, worst_p = None, alpha
+    for name, values in qp.items():
+        p = max((v for v in values if v >= 0), default=-1.0)
+        if p > worst_p:
+            worst, worst_p = name, p
+    return worst
+
+
 def choose_box(traj: pd.DataFrame) -> int:
-    """Index of the chosen box on a trajectory (columns density, coverage, n, k, res_dim,
-    significant), by the rule in the module docstring; 0 (no restriction) if none qualify."""
-    ok = traj[traj["significant"] & (traj["res_dim"] > 0)]
+    """Index of the box with the highest harmonic mean of coverage and density on a
+    trajectory (columns coverage, density, res_dim); 0 if no box restricts anything."""
+    ok = traj[traj["res_dim"] > 0]
     if ok.empty:
         return 0
-    best = ok.sort_values(["density", "coverage"], ascending=False).iloc[0]
-    low, _ = wilson_interval(int(best["k"]), int(best["n"]), ONE_SE)
-    close = ok[ok["density"] >= float(low)]
-    return int(close.sort_values(["coverage", "density"], ascending=False).index[0])
+    f1 = 2 * ok["coverage"] * ok["density"] / (ok["coverage"] + ok["density"])
+    best = ok.assign(f1=f1).sort_values(["f1", "coverage"], ascending=False)
+    return int(best.index[0])
 
 
 def prim_boxes(

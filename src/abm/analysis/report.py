@@ -304,9 +304,9 @@ def _methods(res: Results, confidence: float) -> list[str]:
         "- Sensitivity: SALib on the per-point mean over replicates, in the design's row "
         "order (`point_id`); missing runs or NaN outputs refuse unless an imputation rule is "
         "named, and the table notes every imputed point.",
-        "- PRIM (EMA Workbench, lenient objective, peel alpha 0.05, minimum mass 0.05): among "
-        "the boxes whose restrictions are all significant (quasi-p <= 0.05), the densest, "
-        "relaxed to the highest-coverage box whose density is within one standard error of it.",
+        "- PRIM (EMA Workbench, lenient objective, peel alpha 0.05, minimum mass 0.05): the box "
+        "with the highest harmonic mean of coverage and density, then its restrictions that "
+        "are not significant (quasi-p > 0.05) dropped one at a time, worst first.",
         "- Details: `docs/analysis.md`.",
         "",
     ]

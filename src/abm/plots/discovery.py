@@ -11,8 +11,9 @@ from abm.plots import style
 
 def prim_figure(result, path_stem: str, labels: dict[str, str] | None = None) -> list[str]:
     """Left: the peeling trajectory (coverage vs density, colour = restricted dimensions),
-    the chosen box circled. Right: the chosen box's limits on each restricted parameter,
-    drawn as a share of the parameter's sampled range. ``result`` is a ``PrimResult``."""
+    the boxes made by dropping insignificant restrictions as squares, the chosen box
+    circled. Right: the chosen box's limits on each restricted parameter, drawn as a share
+    of the parameter's sampled range. ``result`` is a ``PrimResult``."""
     style.apply()
     labels = labels or {}
     traj = result.trajectory
@@ -21,39 +22,35 @@ def prim_figure(result, path_stem: str, labels: dict[str, str] | None = None) ->
     )
     dims = traj["res_dim"].to_numpy()
     cmap = plt.get_cmap("viridis", int(dims.max()) + 1)
+    peel = ~traj["dropped"].to_numpy() if "dropped" in traj else np.ones(len(traj), bool)
     sc = left.scatter(
-        traj["coverage"],
-        traj["density"],
-        c=dims,
+        traj["coverage"][peel],
+        traj["density"][peel],
+        c=dims[peel],
         cmap=cmap,
         vmin=-0.5,
         vmax=dims.max() + 0.5,
         s=14,
     )
-    insignificant = ~traj["significant"].to_numpy()
+    insignificant = peel & ~traj["significant"].to_numpy()
     left.scatter(
         traj["coverage"][insignificant],
         traj["density"][insignificant],
         marker="x",
         s=14,
         color="0.4",
-        label="not all restrictions significant",
     )
+    if (~peel).any():  # boxes made by dropping insignificant restrictions
+        left.plot(traj["coverage"][~peel], traj["density"][~peel], "s", ms=4, mfc="none", mec="0.2")
     c = traj.loc[result.chosen]
-    left.scatter(
-        [c["coverage"]],
-        [c["density"]],
-        s=90,
-        facecolor="none",
-        edgecolor="red",
-        lw=1.3,
-        label=f"chosen box {result.chosen}",
-    )
+    left.scatter([c["coverage"]], [c["density"]], s=90, facecolor="none", edgecolor="red", lw=1.3)
     left.set_xlim(0, 1.05)
     left.set_ylim(0, 1.05)
     left.set_xlabel("coverage (share of outcome runs inside)")
     left.set_ylabel("density (share inside with outcome)")
-    left.set_title("×: a restriction not significant; ○: chosen box", fontsize=7)
+    left.set_title(
+        "×: a restriction not significant; □: after dropping those; red ○: chosen", fontsize=7
+    )
     cb = fig.colorbar(sc, ax=left, ticks=range(int(dims.max()) + 1))
     cb.set_label("restricted parameters")
     box = result.box
@@ -65,10 +62,10 @@ def prim_figure(result, path_stem: str, labels: dict[str, str] | None = None) ->
         hi = (r["high"] - r["range_low"]) / span
         right.hlines(yi, 0, 1, color="0.85", lw=6)
         right.hlines(yi, lo, hi, color="#C44E52", lw=6)
-        right.text(lo, yi + 0.22, f"{r['low']:.3g}", ha="center", fontsize=7)
-        right.text(hi, yi + 0.22, f"{r['high']:.3g}", ha="center", fontsize=7)
+        right.text(lo, yi + 0.22, f"{r['low']:.3g}", ha="right", fontsize=7)
+        right.text(hi, yi + 0.22, f"{r['high']:.3g}", ha="left", fontsize=7)
     right.set_yticks(y, [labels.get(p, p) for p in numeric["param"]])
-    right.set_xlim(-0.05, 1.05)
+    right.set_xlim(-0.15, 1.15)
     right.set_ylim(-0.8, max(len(numeric), 1) - 0.2)
     right.set_xlabel("share of the sampled range")
     right.grid(axis="y", visible=False)
