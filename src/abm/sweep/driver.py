@@ -66,9 +66,11 @@ class BatchSizer:
     """Batch size from the mean run time seen so far (or a fixed size)."""
 
     def __init__(self, fixed: int | None, slots: int):
-        if fixed is not None and (isinstance(fixed, bool) or int(fixed) < 1):
+        if fixed is not None and (
+            isinstance(fixed, bool) or not isinstance(fixed, int) or fixed < 1
+        ):
             raise ParameterError("--batch-size", fixed, "an integer >= 1")
-        self.fixed = None if fixed is None else int(fixed)
+        self.fixed = fixed
         self.slots = slots
         self.total_s = 0.0
         self.runs = 0
