@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/bench_sweep.py            # full (several minutes)
     .venv/bin/python benchmarks/bench_sweep.py --quick    # smaller, for a smoke check
 
-1. Parallel efficiency on 2 workers: the same sweep with 1 and with 2 local workers,
-   efficiency = T1 / (2 T2) (target >= 85 %). Walls are the sessions' own (pool start-up
-   included, probe and folder set-up excluded).
+1. Parallel efficiency on 2 workers: the same 1000-run sweep (about 30 s of model time)
+   with 1 and with 2 local workers, efficiency = T1 / (2 T2) (target >= 85 %). Walls are
+   whole calls of run_sweep: checks, pool start-up and all.
 2. Per-run overhead against calling ``abm.runner.run`` directly: sweeps of N1 and N2 runs
    on 1 worker; the slope (T(N2) - T(N1)) / (N2 - N1) is the cost of one more run through
    the sweep, compared with the mean time of the same runs called directly in this process
@@ -152,8 +152,8 @@ def main() -> None:
             overhead(root, 4, 12)
             driver_memory(root, 10)
         else:
-            parallel_efficiency(root, 60)
-            overhead(root, 20, 100)
+            parallel_efficiency(root, 200)
+            overhead(root, 40, 200)
             driver_memory(root, 100)
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -132,17 +132,17 @@ def test_sigint_stops_cleanly_and_resume_completes_it(spec_file, uninterrupted, 
     assert_same(uninterrupted, out)
 
 
-def test_a_second_sigint_abandons_running_batches_and_kills_the_workers(
-    spec_file, uninterrupted, tmp_path
-):
+def test_a_second_sigint_abandons_running_batches_and_kills_the_workers(tmp_path):
+    spec_file = tmp_path / "long.toml"
+    spec_file.write_text(SPEC.replace("replicates = 6", "replicates = 20"))
     out = tmp_path / "abandoned"
     cmd = [sys.executable, "-m", "abm.cli", "sweep", str(spec_file), "--out", str(out)]
-    cmd += ["--workers", "2", "--batch-size", "20", "--no-progress"]
+    cmd += ["--workers", "2", "--batch-size", "30", "--no-progress"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wait_for_parts(proc, out, 1)
     workers = psutil.Process(proc.pid).children(recursive=True)
     os.kill(proc.pid, signal.SIGINT)
-    time.sleep(0.2)
+    time.sleep(0.05)  # batches of 30 runs are still running
     os.kill(proc.pid, signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
@@ -151,6 +151,9 @@ def test_a_second_sigint_abandons_running_batches_and_kills_the_workers(
     assert not alive
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "interrupted" and manifest["counts"]["pending"] > 0
+    assert manifest["counts"]["done"] == len(read_table(out, "runs"))
 
-    run_sweep(spec_file, out, workers=2, progress=False)
-    assert_same(uninterrupted, out)
+    summary = run_sweep(spec_file, out, workers=2, progress=False)
+    assert summary.done == manifest["counts"]["pending"]
+    runs = read_table(out, "runs")  # raises if a run were stored twice
+    assert len(runs) == 5 * 3 * 20

@@ -35,7 +35,7 @@ from abm.sweep.signals import StopFlag
 from abm.sweep.spec import SweepSpec, load_spec
 from abm.sweep.store import SweepStore, now, part_name
 from abm.sweep.tables import assemble
-from abm.sweep.worker import BatchOutput, RunTask, run_batch
+from abm.sweep.worker import BatchOutput, RunTask, run_batch, warm_worker
 
 #: Aim for batches of about this many seconds of model time: long enough that per-task
 #: costs vanish, short enough that a kill loses little and the tail stays balanced.
@@ -123,6 +123,14 @@ def probe(spec: SweepSpec, design: DesignTable) -> None:
         ) from None
 
 
+def warm_up(handle, spec: SweepSpec, design: DesignTable) -> None:
+    """One short run per worker, not waited for: spawning the workers and loading the
+    model's compiled kernels overlaps with the driver's own checks."""
+    task = plan(spec, design, 0, 0)
+    for _ in range(handle.slots):
+        handle.executor.submit(warm_worker, spec.model, tuple(spec.imports), task.params, task.seed)
+
+
 def run_sweep(
     spec: SweepSpec | Mapping[str, Any] | str | Path,
     out: str | Path,
@@ -136,20 +144,29 @@ def run_sweep(
     handle_signals: bool = True,
     check_with_probe: bool = True,
 ) -> SweepSummary:
-    """Run (or resume) a sweep into ``out``; returns the session's summary.
+    """Run (or resume) a sweep into ``out``; returns the session's summary (its wall time
+    counts from this call: checks, worker start-up and all).
 
     ``spec`` is a SweepSpec, its dict form or a TOML path. Runs already in ``out`` are
     skipped; ``retry_failed`` reruns the recorded failures too. Everything is validated
     before the first run; ParameterError names the bad field.
     """
+    t0 = time.perf_counter()
     spec = as_spec(spec)
     design = build_design(spec)
     check_executor_args(executor, workers, scheduler)
     sizer = BatchSizer(batch_size, 1)
-    if check_with_probe:
-        probe(spec, design)
     planned = len(design) * spec.replicates
-    store = SweepStore.open(out, spec.to_dict(), design, param_types(spec), planned, retry_failed)
+    handle = make_executor(executor, workers, scheduler)
+    try:
+        warm_up(handle, spec, design)  # workers start while the driver validates
+        if check_with_probe:
+            probe(spec, design)
+        types = param_types(spec)
+        store = SweepStore.open(out, spec.to_dict(), design, types, planned, retry_failed)
+    except BaseException:
+        handle.close(abandon=True)
+        raise
     stop = StopFlag()
     try:
         finished = store.finished_ids()
@@ -160,7 +177,6 @@ def run_sweep(
             if run_id(p, r) not in finished
         )
         skipped = planned - len(keys)
-        handle = make_executor(executor, workers, scheduler)
         sizer.slots = handle.slots
         session: dict[str, Any] = {
             "started": now(),
@@ -175,7 +191,6 @@ def run_sweep(
         store.write_manifest()
         if handle_signals:
             stop.install()
-        t0 = time.perf_counter()
         loop = _Loop(spec, design, store, handle, sizer, stop)
         status = "error"  # unless the loop returns
         try:

@@ -14,6 +14,7 @@ import signal
 import threading
 import time
 import traceback
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,6 +71,21 @@ def run_batch(
                 traceback.format_exc(),
             )
     return out
+
+
+def warm_worker(model: str, imports: Sequence[str], params: dict[str, Any], seed: int) -> None:
+    """Import the model and run one step, so that the first real batch does not pay for
+    loading compiled kernels; any error is left for the real runs to report."""
+    try:
+        from abm.runner import run
+
+        for name in imports:
+            importlib.import_module(name)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            run(model, params, seed, 1)
+    except Exception:
+        pass
 
 
 def kept_series(series, keep: Sequence[str] | str) -> pa.Table:
