@@ -34,6 +34,7 @@ import psutil
 from abm.runner import run
 from abm.sweep import SweepSpec, build_design, run_sweep
 from abm.sweep.driver import plan
+from abm.sweep.read import read_table
 
 # A representative run: Epstein run 2 on its 40 x 40 torus (about 0.1 s per run).
 REAL = {
@@ -60,11 +61,13 @@ def spec(base: dict, replicates: int, name: str) -> SweepSpec:
 
 
 def session(s: SweepSpec, workers: int, root: Path, tag: str, **kw):
+    """Run a sweep into a fresh folder; its summary and the model time its runs reported."""
     out = root / tag
     summary = run_sweep(s, out, workers=workers, progress=False, **kw)
     assert summary.failed == 0 and summary.pending == 0, summary
+    model_s = float(read_table(out, "runs").elapsed_s.sum())
     shutil.rmtree(out)
-    return summary
+    return summary, model_s
 
 
 def direct_mean(s: SweepSpec, limit: int) -> float:
@@ -81,8 +84,8 @@ def direct_mean(s: SweepSpec, limit: int) -> float:
 def parallel_efficiency(root: Path, replicates: int) -> None:
     s = spec(REAL, replicates, "efficiency")
     n = 5 * replicates
-    t1 = session(s, 1, root, "w1").wall_s
-    t2 = session(s, 2, root, "w2").wall_s
+    t1 = session(s, 1, root, "w1")[0].wall_s
+    t2 = session(s, 2, root, "w2")[0].wall_s
     print(f"parallel efficiency: {n} runs, 1 worker {t1:.2f} s, 2 workers {t2:.2f} s")
     print(f"  speed-up {t1 / t2:.2f}, efficiency T1/(2 T2) = {100 * t1 / (2 * t2):.1f} %")
 
@@ -91,16 +94,22 @@ def overhead(root: Path, reps_small: int, reps_large: int) -> None:
     small, large = spec(REAL, reps_small, "small"), spec(REAL, reps_large, "large")
     n1, n2 = 5 * reps_small, 5 * reps_large
     direct = direct_mean(large, n2)
-    w1 = session(small, 1, root, "n1").wall_s
-    w2 = session(large, 1, root, "n2").wall_s
+    (s1, m1), (s2, m2) = session(small, 1, root, "n1"), session(large, 1, root, "n2")
+    w1, w2 = s1.wall_s, s2.wall_s
     per_run = (w2 - w1) / (n2 - n1)
     fixed = w1 - n1 * per_run
-    print(f"per-run overhead: direct abm.runner.run {1000 * direct:.1f} ms/run ({n2} runs)")
+    in_worker = (m2 - m1) / (n2 - n1)
+    machinery = per_run - in_worker
+    print(f"per-run overhead: direct abm.runner.run {1000 * direct:.2f} ms/run ({n2} runs)")
     print(f"  sweep, 1 worker: {n1} runs {w1:.2f} s, {n2} runs {w2:.2f} s")
     print(
-        f"  marginal {1000 * per_run:.1f} ms/run -> overhead {100 * (per_run / direct - 1):+.1f} %"
+        f"  marginal {1000 * per_run:.2f} ms/run: {100 * (per_run / direct - 1):+.1f} % vs direct"
     )
-    print(f"  fixed session cost (spawn, kernel load) {fixed:.2f} s")
+    print(
+        f"  of which the model timed inside the worker {1000 * in_worker:.2f} ms/run, "
+        f"sweep machinery {1000 * machinery:.2f} ms/run ({100 * machinery / direct:+.1f} %)"
+    )
+    print(f"  fixed session cost (checks, spawn, kernel load) {fixed:.2f} s")
     print(f"  whole {n2}-run session vs direct: {100 * (w2 / (n2 * direct) - 1):+.1f} %")
 
 
@@ -120,7 +129,7 @@ def driver_memory(root: Path, replicates: int) -> None:
     t0 = time.perf_counter()
     thread.start()
     try:
-        summary = session(s, 2, root, "mem")
+        summary = session(s, 2, root, "mem")[0]
     finally:
         stop.set()
         thread.join()
