@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{out['speedup_run_lean']:.0f}x"
             )
     if args.full_scale or args.full_scale_only:
-        stem = os.path.splitext(args.json)[0] + ".fullscale" if args.json else ""
+        stem = os.path.splitext(args.json)[0] if args.json else ""
         fs = full_scale(args.steps, stem)
         out["full_scale"] = fs
         print(
