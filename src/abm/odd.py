@@ -1,0 +1,61 @@
+"""Keep the ODD parameter tables in ``docs/ODD.md`` generated from the code.
+
+The tables sit between ``<!-- params:NAME:begin -->`` and ``<!-- params:NAME:end -->``
+markers; ``python -m abm.odd`` rewrites them and a test fails when they are stale, so the
+documentation of every parameter (meaning, unit, default, range, source) cannot drift from
+the declarations the model validates against.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from abm.params import ParamSet, markdown_table
+
+ODD_PATH = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
+
+
+def tables() -> dict[str, str]:
+    """Marker name -> Markdown table, one per Belarus parameter group, plus the engine's."""
+    from abm.belarus.params import BELARUS_PARAMS
+    from abm.engine.params import EPSTEIN_PARAMS
+
+    groups: dict[str, list] = {}
+    for p in BELARUS_PARAMS:
+        groups.setdefault(p.group or "other", []).append(p)
+    out = {f"belarus-{g}": markdown_table(ParamSet(ps)) for g, ps in groups.items()}
+    out["epstein"] = markdown_table(EPSTEIN_PARAMS)
+    return out
+
+
+def render(text: str) -> str:
+    """Return ``text`` with every marked table replaced by its generated version."""
+    generated = tables()
+    found = set(re.findall(r"<!-- params:([\w-]+):begin -->", text))
+    missing = sorted(set(generated) - found)
+    if missing:
+        raise ValueError(f"docs/ODD.md lacks table markers for: {', '.join(missing)}")
+    for name, table in generated.items():
+        pattern = re.compile(
+            rf"(<!-- params:{re.escape(name)}:begin -->\n).*?(<!-- params:{re.escape(name)}:end -->)",
+            re.S,
+        )
+        text = pattern.sub(lambda m, t=table: m.group(1) + t + "\n" + m.group(2), text)
+    return text
+
+
+def main() -> int:
+    text = ODD_PATH.read_text()
+    new = render(text)
+    if new != text:
+        ODD_PATH.write_text(new)
+        print(f"updated the parameter tables in {ODD_PATH}")
+    else:
+        print(f"{ODD_PATH} is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
