@@ -38,9 +38,9 @@ def render(text: str) -> str:
     if missing:
         raise ValueError(f"docs/ODD.md lacks table markers for: {', '.join(missing)}")
     for name, table in generated.items():
+        tag = re.escape(name)
         pattern = re.compile(
-            rf"(<!-- params:{re.escape(name)}:begin -->\n).*?(<!-- params:{re.escape(name)}:end -->)",
-            re.S,
+            rf"(<!-- params:{tag}:begin -->\n).*?(<!-- params:{tag}:end -->)", re.S
         )
         text = pattern.sub(lambda m, t=table: m.group(1) + t + "\n" + m.group(2), text)
     return text
