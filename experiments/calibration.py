@@ -32,17 +32,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from abm.belarus.outcomes import OUTCOMES
+
 SCENARIOS = ("baseline", "forced_intervention")
-OUTCOMES = (
-    "intervention",
-    "mutiny",
-    "mass_mutiny",
-    "uprising",
-    "substitution_attempt",
-    "substitution",
-    "ejection",
-    "russian_intervention",
-)
 Z95 = 1.959963984540054
 
 

@@ -90,7 +90,7 @@ from abm.belarus.params import (
 from abm.belarus.scenarios import get_scenario
 from abm.engine.agents import Cop
 from abm.engine.model import FACE_LIMIT
-from abm.engine.world import CivilViolenceWorld
+from abm.engine.world import CivilViolenceWorld, rule_options
 
 #: Imagined shock draws behind every success-odds estimate (common random numbers).
 ODDS_DRAWS = 64
@@ -232,12 +232,7 @@ class BelarusModel(mesa.Model):
             rng=self.rng,
             citizen_vision=p["vision"],
             cop_vision=p["cop_vision"],
-            vision_shape=p["vision_shape"],
-            k=p["k"],
-            arrest_rule=p["arrest_rule"],
-            max_jail_term=p["max_jail_term"],
-            jail_draw=p["jail_draw"],
-            movement=p["movement"],
+            **rule_options(p),
             cell_region=self.cell_region,
             cops_locked=self.n_regions > 1,
         )

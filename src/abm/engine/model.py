@@ -11,7 +11,7 @@ import pandas as pd
 
 from abm.engine.agents import Citizen, Cop
 from abm.engine.params import EPSTEIN_PARAMS, check_consistent
-from abm.engine.world import CivilViolenceWorld
+from abm.engine.world import CivilViolenceWorld, rule_options
 
 #: Above this many agents faces are not built by default (9 M Python objects cost GBs).
 FACE_LIMIT = 250_000
@@ -52,17 +52,7 @@ class EpsteinModel(mesa.Model):
             rng=self.rng,
             citizen_vision=p["vision"],
             cop_vision=p["cop_vision"],
-            vision_shape=p["vision_shape"],
-            k=p["k"],
-            arrest_rule=p["arrest_rule"],
-            max_jail_term=p["max_jail_term"],
-            jail_draw=p["jail_draw"],
-            movement=p["movement"],
-            cop_movement=p["cop_movement"],
-            order=p["order"],
-            cop_moves_to_arrest=p["cop_moves_to_arrest"],
-            jail_location=p["jail_location"],
-            count_self_twice=p["count_self_twice"],
+            **rule_options(p),
         )
         self.threshold = np.full(n_cit, p["threshold"])
         self.legitimacy = float("nan")

@@ -9,6 +9,8 @@ police on duty per region - and reads a few outputs: who is quiet, active or jai
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +25,29 @@ OCC_EMPTY, OCC_QUIET, OCC_ACTIVE, OCC_JAILED, OCC_POLICE = -1, 0, 1, 2, 3
 
 ORDERS = ("move_then_act", "act_then_move")
 JAIL_LOCATIONS = ("off_grid", "in_place")
+
+
+#: The world's rule options that a model's parameter set may carry under the same names.
+RULE_OPTIONS = (
+    "vision_shape",
+    "k",
+    "arrest_rule",
+    "max_jail_term",
+    "jail_draw",
+    "movement",
+    "cop_movement",
+    "order",
+    "cop_moves_to_arrest",
+    "jail_location",
+    "count_self_twice",
+)
+
+
+def rule_options(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The rule options present in ``params`` (a model's resolved parameters), so every model
+    passes its engine variants the same way and an option it does not declare keeps the
+    engine's default."""
+    return {name: params[name] for name in RULE_OPTIONS if name in params}
 
 
 class CivilViolenceWorld:
