@@ -59,4 +59,5 @@ def test_belarus_spec_names_are_checked_against_its_params_and_scenarios():
 def test_belarus_example_spec_validates():
     path = Path(__file__).resolve().parents[1] / "experiments" / "sweep_belarus_pressure.toml"
     spec = load_spec(path)
-    assert spec.model == "belarus" and spec.replicates == 10
+    assert spec.model == "belarus" and spec.scenario == "baseline"
+    assert set(spec.vary) == {"war_trajectory", "ukraine_strength"}  # the brief's pressure sweep

@@ -1,0 +1,96 @@
+"""The headline experiment: what `make results` runs.
+
+Two questions of the brief, each written to its own folder under ``results/``:
+
+1. Calibration (``results/calibration/``): does the late-2022 baseline reproduce graded
+   complicity without intervention, uprising or substitution, and what does a forced
+   intervention change? 200 seeds per scenario (``experiments/calibration.py``).
+2. The pressure sweep (``results/pressure/``): Kremlin desperation (the war's course) x the
+   Ukrainian force a Belarusian expedition would face -> the probability of each outcome,
+   with Wilson intervals (``experiments/sweep_belarus_pressure.toml`` through ``abm sweep``
+   and ``abm report``). The raw sweep goes to ``out/sweeps/belarus_pressure`` and is
+   resumable: interrupt and rerun, and only the missing runs are done.
+
+    .venv/bin/python experiments/headline.py            # about 6 minutes on 2 cores
+    .venv/bin/python experiments/headline.py --quick    # a smoke run into out/headline_quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "experiments"))
+
+PRESSURE_SPEC = ROOT / "experiments" / "sweep_belarus_pressure.toml"
+
+PRESSURE_README = """# Pressure sweep: Kremlin desperation x Ukrainian strength
+
+The brief's first experiment. From the late-2022 baseline, the war's course for Russia
+(`war_trajectory`, which drives the Kremlin's desperation and through it the demand and the
+readiness to gamble on a substitution) is crossed with the Ukrainian force a Belarusian
+expedition would face (`ukraine_strength`); each cell holds {replicates} seeded runs of
+{steps} weeks. `report.md` gives each outcome's probability with Wilson 95 % intervals,
+envelopes of the key series by final outcome, time to each event and PRIM boxes.
+
+## Reproduce
+
+```bash
+.venv/bin/python experiments/headline.py       # or: make results
+```
+
+which runs
+
+```bash
+abm sweep experiments/sweep_belarus_pressure.toml --out out/sweeps/belarus_pressure --workers 2
+abm report out/sweeps/belarus_pressure --out results/pressure
+```
+
+Spec: `experiments/sweep_belarus_pressure.toml` (copied here as `spec.toml`).
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="a few seeds, into out/headline_quick")
+    ap.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    args = ap.parse_args(argv)
+
+    import calibration
+
+    from abm.analysis.report import write_report
+    from abm.sweep import load_spec, run_sweep
+
+    results = ROOT / ("out/headline_quick" if args.quick else "results")
+    sweeps = ROOT / ("out/headline_quick/sweeps" if args.quick else "out/sweeps")
+    t0 = time.perf_counter()
+
+    print("== 1/2 calibration: baseline vs forced intervention", flush=True)
+    seeds = "10" if args.quick else "200"
+    calibration.main(
+        ["--seeds", seeds, "--workers", str(args.workers), "--out", str(results / "calibration")]
+    )
+
+    print("== 2/2 pressure sweep: war trajectory x Ukrainian strength", flush=True)
+    spec = load_spec(PRESSURE_SPEC)
+    if args.quick:
+        spec = dataclasses.replace(spec, replicates=2)
+    run_sweep(spec, sweeps / "belarus_pressure", workers=args.workers)
+    out = results / "pressure"
+    out.mkdir(parents=True, exist_ok=True)
+    write_report(sweeps / "belarus_pressure", out)
+    shutil.copyfile(PRESSURE_SPEC, out / "spec.toml")
+    (out / "README.md").write_text(
+        PRESSURE_README.format(replicates=spec.replicates, steps=spec.steps)
+    )
+    print(f"done in {time.perf_counter() - t0:.0f} s; figures under {results}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
