@@ -1,15 +1,20 @@
 """The Dask executor gives exactly the results of local processes, on a local cluster of
 worker processes (what ``--executor dask`` starts without ``--scheduler``) and through an
-existing scheduler (what ``--scheduler tcp://...`` connects to)."""
+existing scheduler (what ``--scheduler tcp://...`` connects to); a run that kills its Dask
+worker is recorded once Dask gives up on it, and the rest complete."""
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 
 import pandas as pd
 import pytest
 
-from abm.sweep import SweepSpec, run_sweep
+from abm.params import Param, ParamSet
+from abm.runner import RunResult, register
+from abm.sweep import SweepSpec, register_model_params, run_sweep
 from abm.sweep.read import read_table
 
 distributed = pytest.importorskip("distributed")
@@ -82,3 +87,48 @@ def test_dask_through_an_existing_scheduler_equals_local_processes(local, tmp_pa
         )
         assert again.done + again.skipped == 12 and again.done > 0
     assert_equal_to_local(local, out)
+
+
+@register("sweep_test_dask_toy")
+def run_dask_toy(params, seed, steps):
+    """x == 3 kills the Dask worker process running it; x == 4 raises."""
+    x = int(params["x"])
+    if x == 3:
+        os._exit(5)
+    if x == 4:
+        raise ValueError("four")
+    return RunResult("sweep_test_dask_toy", dict(params), seed, 0, {"y": x}, pd.DataFrame())
+
+
+register_model_params(
+    "sweep_test_dask_toy", ParamSet([Param("x", 0, "int", "toy input", low=0, high=9)])
+)
+
+
+def test_a_run_that_kills_its_dask_worker_is_recorded_and_the_rest_complete(tmp_path, capfd):
+    spec = SweepSpec.from_dict(
+        {
+            "model": "sweep_test_dask_toy",
+            "imports": [__name__],
+            "replicates": 2,
+            "steps": 1,
+            "vary": {"x": {"values": list(range(7))}},
+        }
+    )
+    out = tmp_path / "dask"
+    # Dask's nanny restarting killed workers hangs under pytest's fd capture (not under
+    # -s, nor outside pytest), so capture is off while the cluster runs, and Dask's
+    # expected complaints about dying workers are silenced
+    quiet = logging.getLogger("distributed")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        with capfd.disabled():
+            summary = run_sweep(spec, out, workers=2, executor="dask", progress=False)
+    finally:
+        quiet.setLevel(level)
+    assert (summary.done, summary.failed, summary.pending) == (10, 4, 0)
+    fails = read_table(out, "failures").set_index("run_id")
+    assert fails.loc["p000003-r0000", "error"].startswith("its worker process died: KilledWorker")
+    assert fails.loc["p000004-r0001", "error"] == "ValueError: four"
+    assert sorted(read_table(out, "runs").y) == sorted(2 * [0, 1, 2, 5, 6])

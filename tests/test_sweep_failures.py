@@ -167,6 +167,9 @@ def test_tasks_cancelled_by_the_executor_stop_the_sweep_without_recording_failur
         def is_broken(self, exc):
             return False
 
+        def worker_died(self, exc):
+            return False
+
     spec = toy_spec([1, 2])
     design = build_design(spec)
     store = SweepStore.open(tmp_path / "s", spec.to_dict(), design, param_types(spec), 4)

@@ -303,7 +303,8 @@ class _Loop:
             self.alone.extend(flight.tasks)
         else:
             (task,) = flight.tasks
-            what = "its worker process died" if self.handle.is_broken(exc) else "its task failed"
+            died = self.handle.worker_died(exc)
+            what = "its worker process died" if died else "its task failed"
             error = f"{what}: {type(exc).__name__}: {exc}"
             tb = "".join(traceback.format_exception(exc))
             self._write(flight.tasks, BatchOutput(failures={task.run_id: (error, tb)}))

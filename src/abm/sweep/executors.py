@@ -45,6 +45,10 @@ class LocalProcesses:
         )
 
     def is_broken(self, exc: BaseException) -> bool:
+        """The pool is unusable and must be restarted."""
+        return isinstance(exc, BrokenProcessPool)
+
+    def worker_died(self, exc: BaseException) -> bool:
         return isinstance(exc, BrokenProcessPool)
 
     def restart(self) -> None:
@@ -118,6 +122,10 @@ class DaskCluster:
 
     def is_broken(self, exc: BaseException) -> bool:
         return False  # Dask replaces a lost worker itself; only that task's future fails
+
+    def worker_died(self, exc: BaseException) -> bool:
+        # every worker that ran the task died (distributed.scheduler.allowed-failures)
+        return type(exc).__name__ == "KilledWorker"
 
     def restart(self) -> None:  # pragma: no cover - never broken as a whole
         pass
