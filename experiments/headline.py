@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import shutil
 import sys
 import time
@@ -66,8 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     from abm.analysis.report import write_report
     from abm.sweep import load_spec, run_sweep
 
-    results = ROOT / ("out/headline_quick" if args.quick else "results")
-    sweeps = ROOT / ("out/headline_quick/sweeps" if args.quick else "out/sweeps")
+    # Paths relative to the working directory, so the commands recorded in READMEs are portable.
+    root = Path(os.path.relpath(ROOT))
+    results = root / ("out/headline_quick" if args.quick else "results")
+    sweeps = root / ("out/headline_quick/sweeps" if args.quick else "out/sweeps")
     t0 = time.perf_counter()
 
     print("== 1/2 calibration: baseline vs forced intervention", flush=True)
