@@ -105,7 +105,9 @@ register_model_params(
 )
 
 
-def test_a_run_that_kills_its_dask_worker_is_recorded_and_the_rest_complete(tmp_path, capfd):
+def test_a_run_that_kills_its_dask_worker_is_recorded_and_the_rest_complete(
+    tmp_path, capfd, monkeypatch
+):
     spec = SweepSpec.from_dict(
         {
             "model": "sweep_test_dask_toy",
@@ -119,6 +121,7 @@ def test_a_run_that_kills_its_dask_worker_is_recorded_and_the_rest_complete(tmp_
     # Dask's nanny restarting killed workers hangs under pytest's fd capture (not under
     # -s, nor outside pytest), so capture is off while the cluster runs, and Dask's
     # expected complaints about dying workers are silenced
+    monkeypatch.setenv("DASK_LOGGING__DISTRIBUTED", "critical")  # in the worker processes
     quiet = logging.getLogger("distributed")
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)
