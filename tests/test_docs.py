@@ -24,6 +24,11 @@ def test_odd_documents_every_parameter_and_every_switch():
         assert re.search(rf"^#### {n}\. .*`mech_\w+`", text, re.M), f"mechanism {n}"
 
 
+def test_odd_has_no_unfilled_template_fields():
+    text = ODD_PATH.read_text()
+    assert not re.findall(r"^\{[a-z_]+\}$", text, re.M)
+
+
 def test_readme_quick_start_is_what_ci_runs():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
