@@ -127,6 +127,20 @@ def test_forced_intervention_puts_units_in_ukraine_and_breeds_mutiny():
     assert "mutiny" not in [e for _, e, _ in baseline.events]
 
 
+def test_an_intervention_is_logged_even_when_all_deployed_units_mutiny_that_week():
+    """Against a huge Ukrainian force every deployed unit is mauled and withdraws (mutinies)
+    in its first week, so none is in Ukraine at the week's end; the intervention must still
+    be logged, in the first week with casualties."""
+    m = run(steps=14, seed=1, forced_intervention_week=12, ukraine_strength=1_000_000)
+    df = m.series()
+    first_fight = int(df.loc[df["casualties"] > 0, "step"].iloc[0])
+    assert df["deployed_strength"].iloc[first_fight] == 0  # all withdrew by the week's end
+    weeks = [s for s, e, _ in m.events if e == "intervention"]
+    assert weeks == [first_fight]
+    names = [e for _, e, _ in m.events]
+    assert names.index("intervention") < names.index("mutiny")
+
+
 def test_desperation_raises_the_demand():
     calm = run(steps=30, war_trajectory=0.1).series()["demanded_support"].iloc[-1]
     desperate = run(steps=30, war_trajectory=1.0).series()["demanded_support"].iloc[-1]
@@ -195,6 +209,8 @@ def test_each_switch_switches_its_mechanism(switch):
 def test_outcomes_are_detected_from_a_constructed_state():
     m = BelarusModel(SMALL, rng=0, faces=False)
     m.army[0].location = UKRAINE
+    m._record_intervention(1)  # logged at deployment (week 1), once
+    m._record_intervention(2)
     m._detect(1)
     assert [e for _, e, _ in m.events] == ["intervention"]
     for u in m.army[:12]:

@@ -16,7 +16,8 @@ Step order (each week t = 1, 2, ...; week 0 is the initial state):
    intervention overrides the choice from ``forced_intervention_week`` on.
 5. Moscow's exasperation grows with the unmet demand (net of the excuse) and purges; its
    economic pressure follows the gap.
-6. Army: deployment per support level, Lanchester attrition in Ukraine, morale, mutinies
+6. Army: deployment per support level (the first deployment is logged as the
+   intervention, before combat), Lanchester attrition in Ukraine, morale, mutinies
    (contagion over the unit network), orders against protesters and refusals, clashes.
 7. Security: clash damage; in an uprising each unit defects when it expects enough others to
    (coordination); ejection by revolt; police presence per region onto the grid.
@@ -580,6 +581,7 @@ class BelarusModel(mesa.Model):
     def _army_week(self, t: int, x: Mapping[str, float]) -> None:
         p = self.p
         self._deploy()
+        self._record_intervention(t)
         deployed = [u for u in self.army if u.location == UKRAINE and not u.mutinied]
         for u in self.army:
             u.week_losses = 0
@@ -599,6 +601,23 @@ class BelarusModel(mesa.Model):
             self.casualties_week = int(losses.sum())
         self._morale_and_mutiny(t)
         self._orders_against_protesters(t)
+
+    def _record_intervention(self, t: int) -> None:
+        """Log the intervention the first week Belarusian units are in Ukraine, right after
+        deployment and before they fight: units that deploy, fight and mutiny in the same
+        week have withdrawn by the week's end, so detecting it then would miss it."""
+        if self._deployed_logged or self.deployed_strength == 0:
+            return
+        self._deployed_logged = True
+        forced = 0 <= self.p["forced_intervention_week"] <= t
+        why = "forced by Moscow" if forced else "chosen as the safest course"
+        self.log.record(
+            t,
+            "intervention",
+            f"{self.deployed_strength:,} Belarusian soldiers sent to fight inside Ukraine "
+            f"({why}; demand {self.kremlin.demand:.1f}, "
+            f"exasperation {self.kremlin.exasperation:.2f})",
+        )
 
     def _deploy(self) -> None:
         """At direct intervention, send the most loyal garrison units until ``deploy_share``
@@ -837,16 +856,6 @@ class BelarusModel(mesa.Model):
     # 9. outcomes -------------------------------------------------------------------------
     def _detect(self, t: int) -> None:
         p = self.p
-        if not self._deployed_logged and self.deployed_strength > 0:
-            self._deployed_logged = True
-            forced = 0 <= p["forced_intervention_week"] <= t
-            why = "forced by Moscow" if forced else "chosen as the safest course"
-            self.log.record(
-                t,
-                "intervention",
-                f"{self.deployed_strength:,} Belarusian soldiers fight inside Ukraine ({why}; "
-                f"demand {self.kremlin.demand:.1f}, exasperation {self.kremlin.exasperation:.2f})",
-            )
         for u in self.army:
             if u.mutinied and u.index not in self._mutinied_seen:
                 self._mutinied_seen.add(u.index)

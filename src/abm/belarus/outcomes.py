@@ -2,7 +2,8 @@
 
 The brief's outcomes, several per run, in the order they happen:
 
-- ``intervention``: Belarusian units fighting inside Ukraine (first week any unit is there);
+- ``intervention``: Belarusian units fighting inside Ukraine (first week any unit is sent
+  there; logged at deployment, before combat, since units may withdraw the same week);
 - ``mutiny``: one unit mutinies (logged per unit); ``mass_mutiny``: mutinied units hold at
   least ``mass_mutiny_share`` of the army's initial strength;
 - ``uprising``: the active share reaches ``uprising_share`` (Chenoweth's 3.5 %) or what the
