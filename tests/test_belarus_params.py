@@ -71,3 +71,13 @@ def test_unknown_scenario_is_refused_with_the_known_names():
 def test_epstein_equivalent_switches_everything_off():
     p = BELARUS_PARAMS.resolve(epstein_equivalent())
     assert not any(p[name] for name in (*MECHANISMS, *EXTENSIONS))
+
+
+@pytest.mark.parametrize("name", ["uprising_share", "containment_ratio"])
+def test_a_zero_uprising_threshold_is_refused_before_any_work(name):
+    """At 0 either parameter makes the uprising threshold 0: every week, even one with nobody
+    protesting, would count as an uprising. Validation must refuse it, naming the field."""
+    with pytest.raises(ParameterError) as err:
+        BELARUS_PARAMS.resolve({name: 0.0})
+    assert err.value.field == name
+    assert BELARUS_PARAMS.resolve({name: 0.5})[name] == 0.5  # positive values still pass

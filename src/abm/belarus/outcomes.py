@@ -54,7 +54,10 @@ Event = tuple[int, str, str]
 
 def uprising_threshold(p: Mapping, loyal_people: float, population: float) -> float:
     """Active share that makes an uprising: min(uprising_share, containable share), where the
-    containable share is containment_ratio * loyal coercive people / population."""
+    containable share is containment_ratio * loyal coercive people / population.
+
+    Both parameters are validated > 0, so the threshold is 0 only when no loyal coercive
+    force is left (then nothing can be contained); callers divide by max(1e-9, threshold)."""
     containable = p["containment_ratio"] * loyal_people / population
     return min(p["uprising_share"], containable)
 

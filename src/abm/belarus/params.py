@@ -1245,8 +1245,12 @@ _OUTCOMES = [
     _f(
         "uprising_share",
         0.035,
-        "active share that counts as an uprising (whatever security could contain)",
+        "active share that counts as an uprising (whatever security could contain); "
+        "> 0: at 0 every week, even with nobody out, would be an uprising, so the floor is "
+        "0.1 % (~9,000 people), far below any mass protest",
         "share",
+        0.001,
+        1.0,
         source="Chenoweth & Stephan 2011: 3.5 % rule; CF: 2020 peak 2-4 %",
         group="outcomes",
     ),
@@ -1255,9 +1259,11 @@ _OUTCOMES = [
         4.0,
         "protesters one loyal security officer can contain: 2020's ~90,000 contained peaks of "
         "2-4 % of the population, so >= 4; 4 x 90,500 / 9.26 M = 3.9 %, just above the 3.5 % "
-        "rule, which therefore binds at baseline",
+        "rule, which therefore binds at baseline; >= 0.1: at 0 nothing could be contained "
+        "and every week would be an uprising (0.1 = ten officers per protester, far below "
+        "any observed policing)",
         "people/officer",
-        0.0,
+        0.1,
         100.0,
         source=CF + ": 2020 peak 100-200,000 in Minsk, contained; " + TUNED,
         group="outcomes",
