@@ -8,7 +8,14 @@ import json
 import pandas as pd
 import pytest
 
-from abm.belarus.outcomes import OUTCOMES, RANK, STATUS_QUO, classify, first_weeks
+from abm.belarus.outcomes import (
+    LOGGED_ONLY,
+    OUTCOMES,
+    RANK,
+    STATUS_QUO,
+    classify,
+    first_weeks,
+)
 from abm.cli import main
 from abm.runner import models, run
 
@@ -29,7 +36,26 @@ def test_runner_is_registered_and_summarises_outcomes():
 def test_runner_appends_status_quo_when_nothing_happens():
     r = run("belarus", {"n_citizens": 1000}, seed=0, steps=5)
     assert r.summary["final_class"] == STATUS_QUO
-    assert r.events == [(5, STATUS_QUO, "no outcome by week 5")]
+    outcomes = [e for e in r.events if e[1] not in LOGGED_ONLY]  # purges are only logged
+    assert outcomes == [(5, STATUS_QUO, "no outcome by week 5")]
+    assert r.events[-1] == outcomes[0]
+
+
+def test_purges_are_logged_and_counted_but_are_not_outcomes():
+    """A baseline run purges (coup-proofing) without any outcome: each purge is an event
+    naming the unit and its estimated alignment, the series counts them, and the run is still
+    status_quo with no week_purge in the summary."""
+    r = run("belarus", {"n_citizens": 1000}, seed=1, steps=20)
+    purges = [e for e in r.events if e[1] == "purge"]
+    assert len(purges) >= 2
+    assert all("rotates the chiefs of" in c and "estimated alignment" in c for _, _, c in purges)
+    counts = r.series.set_index("step")["purges"]
+    assert counts.iloc[0] == 0 and counts.iloc[-1] == len(purges)
+    for step, _, _ in purges:
+        assert counts[step] - counts[step - 1] >= 1
+    assert r.summary["final_class"] == STATUS_QUO and "week_purge" not in r.summary
+    assert r.events[-1][1] == STATUS_QUO and "purge" not in OUTCOMES
+    assert classify(purges) == STATUS_QUO and first_weeks(purges)["week_mutiny"] is None
 
 
 def test_classification_takes_the_highest_ranked_outcome():
@@ -53,7 +79,12 @@ def test_abm_run_writes_series_events_and_summary(tmp_path, capsys):
     assert {"support_level", "active_share", "casualties", "mutinied_share"} <= set(series.columns)
     with open(out / "events.csv", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["step", "event", "cause"] and rows[1][:2] == ["12", "intervention"]
+    outcomes = [row for row in rows[1:] if row[1] not in LOGGED_ONLY]
+    assert rows[0] == ["step", "event", "cause"] and outcomes[0][:2] == ["12", "intervention"]
+    n_purges = sum(row[1] == "purge" for row in rows[1:])
+    assert n_purges > 0 and series["purges"].iloc[-1] == n_purges
+    assert "week 1: purge" not in text  # purges are summarised in one line
+    assert f"purges (rotations of security chiefs): {n_purges}, weeks" in text
     summary = json.loads((out / "summary.json").read_text())
     assert summary["seed"] == 4 and summary["scenario"] == "forced_intervention"
     assert summary["params"]["ukraine_strength"] == 90000

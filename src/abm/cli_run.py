@@ -98,15 +98,23 @@ def narrative(result) -> str:
     lines.append("support: " + " -> ".join(shown))
     extra: Counter = Counter()  # mutinies beyond MUTINY_LINES, per week
     shown_mutinies: Counter = Counter()
-    for i, (step, event, cause) in enumerate(result.events):
+    purge_weeks = [step for step, event, _ in result.events if event == "purge"]
+    events = [e for e in result.events if e[1] != "purge"]  # summarised in one line below
+    for i, (step, event, cause) in enumerate(events):
         if event == "mutiny" and shown_mutinies[step] >= MUTINY_LINES:
             extra[step] += 1
         else:
             shown_mutinies[step] += event == "mutiny"
             lines.append(textwrap.shorten(f"week {step}: {event} - {cause}", 160))
-        last_of_week = i + 1 == len(result.events) or result.events[i + 1][0] != step
+        last_of_week = i + 1 == len(events) or events[i + 1][0] != step
         if last_of_week and extra[step]:
             lines.append(f"week {step}: ... and {extra[step]} more units mutiny")
+    if purge_weeks:
+        shown_weeks = ", ".join(str(w) for w in purge_weeks[:8])
+        more = ", ..." if len(purge_weeks) > 8 else ""
+        lines.append(
+            f"purges (rotations of security chiefs): {len(purge_weeks)}, weeks {shown_weeks}{more}"
+        )
     lines.append(
         f"final classification: {s['final_class']} (peak turnout {s['peak_turnout']:.1%}, "
         f"casualties {s['total_casualties']:,}, exasperation {s['final_exasperation']:.2f})"

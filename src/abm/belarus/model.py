@@ -136,6 +136,7 @@ SERIES = (
     "security_backing",
     "weakness",
     "in_power",
+    "purges",
 )
 
 
@@ -328,6 +329,7 @@ class BelarusModel(mesa.Model):
         self.internal_people = 0.0
         self.russian_people = 0.0
         self._purged = False
+        self.purges = 0  # cumulative count of purges (coup-proofing rotations), for the record
         self._mutinied_seen: set[int] = set()
         self._deployed_logged = False
         x = self._inputs(0)
@@ -505,7 +507,7 @@ class BelarusModel(mesa.Model):
             outlook = self._outlook(x)
             level = r.decide(outlook, forced)
             r.repression = repression_step(p, r.repression, self.turnout)
-            self._maybe_purge()
+            self._maybe_purge(t)
         else:
             r.warning = False
             r.excuse_used = False
@@ -559,13 +561,23 @@ class BelarusModel(mesa.Model):
             current=self.support_level,
         )
 
-    def _maybe_purge(self) -> None:
+    def _maybe_purge(self, t: int) -> None:
         p, r = self.p, self.ruler
         target = purge_target(p, self.alignment_est, r.odds_est, r.weeks_since_purge)
         if target is not None:
-            self.security[target].rotate_chiefs(p["purge_effect"])
+            unit = self.security[target]
+            before = unit.alignment
+            unit.rotate_chiefs(p["purge_effect"])
             r.weeks_since_purge = 0
             self._purged = True
+            self.purges += 1
+            self.log.record(
+                t,
+                "purge",
+                f"Lukashenko rotates the chiefs of {unit.name} (estimated alignment with Moscow "
+                f"{self.alignment_est[target]:.2f}, actual {before:.2f} -> "
+                f"{unit.alignment:.2f}; his estimated substitution odds {r.odds_est:.2f})",
+            )
 
     # 5. Moscow's exasperation and pressure ----------------------------------------------
     def _exasperation_and_pressure(self) -> None:

@@ -15,6 +15,10 @@ The brief's outcomes, several per run, in the order they happen:
 - ``russian_intervention``: Russian forces intervene inside Belarus;
 - ``status_quo``: none of these by the horizon.
 
+Logged only, not outcomes (``LOGGED_ONLY``): ``purge`` (Lukashenko rotates the chiefs of
+the unit he believes most penetrated) and ``loyalist_ejection`` (a Moscow-installed
+loyalist toppled by revolt).
+
 Final classification: the highest-ranked outcome that happened (``RANK``), or status_quo.
 The ranking orders outcomes by how far the regime changed, and puts the path-specific
 ``substitution`` above the generic ``ejection`` it implies, so a run's class names the path:
@@ -36,6 +40,9 @@ OUTCOMES = (
     "ejection",
     "russian_intervention",
 )
+#: Events logged for the record that are not outcomes: they never classify a run, have no
+#: ``week_<event>`` in the summary and do not stop a run from being status_quo.
+LOGGED_ONLY = ("purge", "loyalist_ejection")
 STATUS_QUO = "status_quo"
 RANK = {
     STATUS_QUO: 0,
@@ -112,6 +119,6 @@ class OutcomeLog:
 
     def with_status_quo(self, horizon: int) -> list[Event]:
         """The events, plus a closing status_quo entry when nothing happened by ``horizon``."""
-        if self.events:
+        if any(e in OUTCOMES for _, e, _ in self.events):
             return list(self.events)
-        return [(int(horizon), STATUS_QUO, f"no outcome by week {horizon}")]
+        return [*self.events, (int(horizon), STATUS_QUO, f"no outcome by week {horizon}")]
