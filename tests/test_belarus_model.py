@@ -142,6 +142,18 @@ def test_an_intervention_is_logged_even_when_all_deployed_units_mutiny_that_week
     assert names.index("intervention") < names.index("mutiny")
 
 
+def test_a_loyalist_toppled_by_revolt_is_logged_but_is_not_an_outcome():
+    m = BelarusModel(SMALL, rng=0, faces=False)
+    m.regime, m.uprising_on = "loyalist", True
+    for u in m.security:  # every service has stopped defending the regime
+        u.defected = True
+    m._defections(7)
+    assert m.regime == "transitional"
+    assert [(s, e) for s, e, _ in m.events] == [(7, "loyalist_ejection")]
+    assert "loyalist loses power" in m.events[0][2] and "0%" in m.events[0][2]
+    assert m.final_class() == "status_quo"
+
+
 def test_desperation_raises_the_demand():
     calm = run(steps=30, war_trajectory=0.1).series()["demanded_support"].iloc[-1]
     desperate = run(steps=30, war_trajectory=1.0).series()["demanded_support"].iloc[-1]

@@ -769,8 +769,9 @@ class BelarusModel(mesa.Model):
             )
             if self.regime == "lukashenko":
                 self._eject(t, cause, "transitional")
-            else:
+            else:  # logged for the record; not an outcome (Lukashenko's ejection was)
                 self.regime = "transitional"
+                self.log.record(t, "loyalist_ejection", f"Moscow's loyalist loses power: {cause}")
 
     @property
     def backing(self) -> float:
