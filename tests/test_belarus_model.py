@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from abm.belarus.actors.army import UKRAINE
+from abm.belarus.actors.kremlin import demanded_support
 from abm.belarus.model import SERIES, BelarusModel
 from abm.belarus.params import EXTENSIONS, MECHANISMS
 
@@ -152,6 +153,16 @@ def test_a_loyalist_toppled_by_revolt_is_logged_but_is_not_an_outcome():
     assert [(s, e) for s, e, _ in m.events] == [(7, "loyalist_ejection")]
     assert "loyalist loses power" in m.events[0][2] and "0%" in m.events[0][2]
     assert m.final_class() == "status_quo"
+
+
+def test_the_initial_demand_is_recorded_at_step_zero():
+    """Step 0 of the series records Moscow's demand from the initial state (it was 0.0,
+    computed first in week 1); week 1 recomputes it from the same inputs."""
+    m = BelarusModel(SMALL, rng=1, faces=False)
+    p, k = m.p, m.kremlin
+    expected = demanded_support(p, k.desperation, p["counteroffensive"].at(0), p["annexed"], 0.0)
+    assert expected > 0
+    assert m.series()["demanded_support"].iloc[0] == pytest.approx(expected)
 
 
 def test_desperation_raises_the_demand():

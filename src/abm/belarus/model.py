@@ -339,6 +339,9 @@ class BelarusModel(mesa.Model):
         )
         self.kremlin.dependence = min(1.0, self.kremlin.dependence)
         self.kremlin.leverage = leverage(self.kremlin.dependence, p["pressure_willingness"])
+        # Moscow's demand at week 0, for the record (step 0 of the series) only: it draws no
+        # random numbers and every week recomputes it before anything reads it.
+        self.kremlin.update_demand(x["counteroffensive"], p["annexed"], 0.0)
 
     # --------------------------------------------------------------------------- inputs
     def _inputs(self, t: float) -> dict[str, Any]:
