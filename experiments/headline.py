@@ -73,13 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     sweeps = root / ("out/headline_quick/sweeps" if args.quick else "out/sweeps")
     t0 = time.perf_counter()
 
-    print("== 1/2 calibration: baseline vs forced intervention", flush=True)
-    seeds = "10" if args.quick else "200"
-    calibration.main(
-        ["--seeds", seeds, "--workers", str(args.workers), "--out", str(results / "calibration")]
-    )
-
-    print("== 2/2 pressure sweep: war trajectory x Ukrainian strength", flush=True)
+    # The sweep first: its manifest records the commit, and the tree is still clean then.
+    print("== 1/2 pressure sweep: war trajectory x Ukrainian strength", flush=True)
     spec = load_spec(PRESSURE_SPEC)
     if args.quick:
         spec = dataclasses.replace(spec, replicates=2)
@@ -91,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     (out / "README.md").write_text(
         PRESSURE_README.format(replicates=spec.replicates, steps=spec.steps)
     )
+    print("== 2/2 calibration: baseline vs forced intervention", flush=True)
+    seeds = "10" if args.quick else "200"
+    calibration.main(
+        ["--seeds", seeds, "--workers", str(args.workers), "--out", str(results / "calibration")]
+    )
+
     print(f"done in {time.perf_counter() - t0:.0f} s; figures under {results}")
     return 0
 
