@@ -6,15 +6,14 @@ worker is recorded once Dask gives up on it, and the rest complete."""
 from __future__ import annotations
 
 import json
-import logging
 import os
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
-from abm.params import Param, ParamSet
-from abm.runner import RunResult, register
-from abm.sweep import SweepSpec, register_model_params, run_sweep
+from abm.sweep import SweepSpec, run_sweep
 from abm.sweep.read import read_table
 
 distributed = pytest.importorskip("distributed")
@@ -89,9 +88,19 @@ def test_dask_through_an_existing_scheduler_equals_local_processes(local, tmp_pa
     assert_equal_to_local(local, out)
 
 
+TOY_MODEL = """
+import os
+
+import pandas as pd
+
+from abm.params import Param, ParamSet
+from abm.runner import RunResult, register
+from abm.sweep import register_model_params
+
+
 @register("sweep_test_dask_toy")
 def run_dask_toy(params, seed, steps):
-    """x == 3 kills the Dask worker process running it; x == 4 raises."""
+    \"\"\"x == 3 kills the Dask worker process running it; x == 4 raises.\"\"\"
     x = int(params["x"])
     if x == 3:
         os._exit(5)
@@ -103,34 +112,51 @@ def run_dask_toy(params, seed, steps):
 register_model_params(
     "sweep_test_dask_toy", ParamSet([Param("x", 0, "int", "toy input", low=0, high=9)])
 )
+"""
 
+DRIVER = """
+import json
+import sys
 
-def test_a_run_that_kills_its_dask_worker_is_recorded_and_the_rest_complete(
-    tmp_path, capfd, monkeypatch
-):
+import dask_toy_model  # noqa: F401  (registers the toy model in the driver)
+from abm.sweep import SweepSpec, run_sweep
+
+if __name__ == "__main__":  # Dask's nanny spawns worker processes that re-import this file
     spec = SweepSpec.from_dict(
         {
             "model": "sweep_test_dask_toy",
-            "imports": [__name__],
+            "imports": ["dask_toy_model"],
             "replicates": 2,
             "steps": 1,
             "vary": {"x": {"values": list(range(7))}},
         }
     )
+    s = run_sweep(spec, sys.argv[1], workers=2, executor="dask", progress=False)
+    print(json.dumps({"done": s.done, "failed": s.failed, "pending": s.pending}))
+"""
+
+
+def test_a_run_that_kills_its_dask_worker_is_recorded_and_the_rest_complete(tmp_path):
+    # The sweep runs in its own process, as `abm sweep` does: under pytest's (and xdist's)
+    # captured output, Dask's nanny restarting a killed worker can hang the run, which a
+    # plain process does not. A timeout turns a hang into a failure instead of a stuck CI.
+    (tmp_path / "dask_toy_model.py").write_text(TOY_MODEL)
+    (tmp_path / "driver.py").write_text(DRIVER)
     out = tmp_path / "dask"
-    # Dask's nanny restarting killed workers hangs under pytest's fd capture (not under
-    # -s, nor outside pytest), so capture is off while the cluster runs, and Dask's
-    # expected complaints about dying workers are silenced
-    monkeypatch.setenv("DASK_LOGGING__DISTRIBUTED", "critical")  # in the worker processes
-    quiet = logging.getLogger("distributed")
-    level = quiet.level
-    quiet.setLevel(logging.CRITICAL)
-    try:
-        with capfd.disabled():
-            summary = run_sweep(spec, out, workers=2, executor="dask", progress=False)
-    finally:
-        quiet.setLevel(level)
-    assert (summary.done, summary.failed, summary.pending) == (10, 4, 0)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "DASK_LOGGING__DISTRIBUTED": "critical"}
+    log = tmp_path / "driver.log"
+    with log.open("w") as fh:
+        proc = subprocess.run(
+            [sys.executable, str(tmp_path / "driver.py"), str(out)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=fh,
+            text=True,
+            timeout=300,
+        )
+    assert proc.returncode == 0, log.read_text()[-3000:]
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert (summary["done"], summary["failed"], summary["pending"]) == (10, 4, 0)
     fails = read_table(out, "failures").set_index("run_id")
     assert fails.loc["p000003-r0000", "error"].startswith("its worker process died: KilledWorker")
     assert fails.loc["p000004-r0001", "error"] == "ValueError: four"
