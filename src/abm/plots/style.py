@@ -37,9 +37,13 @@ def apply() -> None:
 def save(fig, path_stem) -> list[str]:
     """Write PNG and SVG next to each other; return the paths."""
     out = []
+    # No timestamps and fixed SVG ids: the same data give the same bytes, so a rerun of an
+    # experiment only changes the committed figures whose content changed.
+    metadata = {"png": {"Software": None}, "svg": {"Date": None}}
     for ext in ("png", "svg"):
         p = f"{path_stem}.{ext}"
-        fig.savefig(p, bbox_inches="tight")
+        with plt.rc_context({"svg.hashsalt": "abm"}):
+            fig.savefig(p, bbox_inches="tight", metadata=metadata[ext])
         out.append(p)
     plt.close(fig)
     return out
