@@ -2,16 +2,16 @@
 
 Two questions of the brief, each written to its own folder under ``results/``:
 
-1. Calibration (``results/calibration/``): does the late-2022 baseline reproduce graded
-   complicity without intervention, uprising or substitution, and what does a forced
-   intervention change? 200 seeds per scenario (``experiments/calibration.py``).
-2. The pressure sweep (``results/pressure/``): Kremlin desperation (the war's course) x the
+1. The pressure sweep (``results/pressure/``): Kremlin desperation (the war's course) x the
    Ukrainian force a Belarusian expedition would face -> the probability of each outcome,
    with Wilson intervals (``experiments/sweep_belarus_pressure.toml`` through ``abm sweep``
    and ``abm report``). The raw sweep goes to ``out/sweeps/belarus_pressure`` and is
    resumable: interrupt and rerun, and only the missing runs are done.
+2. Calibration (``results/calibration/``): does the late-2022 baseline reproduce graded
+   complicity without intervention, uprising or substitution, and what does a forced
+   intervention change? 200 seeds per scenario (``experiments/calibration.py``).
 
-    .venv/bin/python experiments/headline.py            # about 6 minutes on 2 cores
+    .venv/bin/python experiments/headline.py            # about 2.5 minutes on 2 cores
     .venv/bin/python experiments/headline.py --quick    # a smoke run into out/headline_quick
 """
 

@@ -71,10 +71,5 @@ def run(model: str, params: Mapping[str, Any], seed: int, steps: int | None = No
 
 def _load_builtin() -> None:
     # Importing a model module registers its runner.
+    import abm.belarus.runner  # noqa: F401
     import abm.engine.runner  # noqa: F401
-
-    try:
-        import abm.belarus.runner  # noqa: F401
-    except ModuleNotFoundError as exc:  # the Belarus model is optional until it lands
-        if exc.name not in ("abm.belarus", "abm.belarus.runner"):
-            raise
