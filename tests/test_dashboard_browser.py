@@ -120,6 +120,8 @@ def event_log(pg) -> str:
 
 
 def test_dashboard_in_headless_chromium(page, dashboard):
+    from playwright.sync_api import expect
+
     spec = spec_for("belarus")
     pg = page
 
@@ -177,8 +179,9 @@ def test_dashboard_in_headless_chromium(page, dashboard):
     pg.get_by_text(spec.describe("forced_intervention"), exact=True).wait_for()
     week = spec.scenarios()["forced_intervention"].params["forced_intervention_week"]
     box = pg.locator(".abm-control-forced_intervention_week")
-    assert f": {week}" in box.inner_text()
-    assert pg.locator(".abm-control-mech_nato_excuse").get_by_role("checkbox").is_checked()
+    # the description can render a moment before the controls take the scenario's values
+    expect(box).to_contain_text(f": {week}", timeout=15_000)
+    expect(pg.locator(".abm-control-mech_nato_excuse").get_by_role("checkbox")).to_be_checked()
 
     # Step to the forced intervention: the event log and the outcome change.
     log_before = event_log(pg)
