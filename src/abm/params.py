@@ -8,7 +8,7 @@ cannot drift from the code.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,8 +122,11 @@ class ParamSet:
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.coerce(p.default) for p in self}
 
-    def resolve(self, *layers: Mapping[str, Any]) -> dict[str, Any]:
-        """Defaults overridden by each layer in turn; every name and value is checked."""
+    def resolve(self, *layers: Mapping[str, Any]) -> Values:
+        """Defaults overridden by each layer in turn; every name and value is checked.
+
+        The result is a read-only ``Values`` that remembers this set, so a model handed one
+        need not validate it again (``is_resolved``)."""
         out = self.defaults()
         for layer in layers:
             for name, value in layer.items():
@@ -132,13 +135,54 @@ class ParamSet:
                         name, value, "a known parameter: " + self._names_hint(name)
                     )
                 out[name] = self.params[name].coerce(value)
-        return out
+        return Values(out, self)
+
+    def is_resolved(self, params: object) -> bool:
+        """True when ``params`` came out of this set's ``resolve`` (already valid)."""
+        return isinstance(params, Values) and params.schema is self
 
     def _names_hint(self, name: str) -> str:
         import difflib
 
         close = difflib.get_close_matches(name, self.params, n=3)
         return ("did you mean " + ", ".join(close) + "?") if close else "see `abm params`"
+
+
+class Values(Mapping[str, Any]):
+    """Resolved parameters: read-only, complete, every value already of its declared kind.
+
+    Reads as a mapping (``p["k"]``, ``dict(p)``, ``p.items()``) and as attributes
+    (``p.lanchester_alpha``), so rule code names parameters the way the papers do instead
+    of through string keys. Being read-only is what makes "validated once" safe: nothing
+    downstream can slip an unchecked value in after ``ParamSet.resolve``.
+    """
+
+    __slots__ = ("_data", "schema")
+
+    def __init__(self, data: Mapping[str, Any], schema: ParamSet):
+        object.__setattr__(self, "_data", dict(data))
+        object.__setattr__(self, "schema", schema)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._data[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._data[name]
+        except KeyError:
+            raise AttributeError(f"no parameter named {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("resolved parameters are read-only; resolve new ones instead")
+
+    def __repr__(self) -> str:
+        return f"Values({self._data!r})"
 
 
 def parse_assignments(items: Iterable[str]) -> dict[str, str]:
