@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from abm.belarus.params import INTERVENTION_LEVEL, MOBILISATION_LEVEL
+from abm.belarus.actors.lukashenko_params import INTERVENTION_LEVEL, MOBILISATION_LEVEL
 from abm.engine.agents import Citizen
 
 PRO_WESTERN, PRO_RUSSIAN = 0, 1

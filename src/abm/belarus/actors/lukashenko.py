@@ -20,7 +20,7 @@ import mesa
 import numpy as np
 
 from abm.belarus.actors.kremlin import logistic, projected_exasperation, substitution_hazard
-from abm.belarus.params import INTERVENTION_LEVEL
+from abm.belarus.actors.lukashenko_params import INTERVENTION_LEVEL
 
 GRADED = tuple(range(INTERVENTION_LEVEL + 1))
 ALL_OR_NOTHING = (0, INTERVENTION_LEVEL)
