@@ -4,8 +4,10 @@ exogenous inputs (schedules) that drive each week (``model.py``).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from abm.belarus.declare import ART, CF, EP, TUNED, flag, integer, real, schedule
-from abm.params import Param
+from abm.params import Param, Values
 
 #: Belstat population on 1 January 2022 (CALIBRATION_FACTS): one agent per inhabitant at full scale.
 POPULATION_2022 = 9_255_524
@@ -179,3 +181,17 @@ EXOGENOUS_PARAMS: list[Param] = [
         group="exogenous",
     ),
 ]
+
+
+class Inputs(NamedTuple):
+    """The exogenous inputs' values in one week (read from their schedules)."""
+
+    ukraine_strength: float
+    nato_posture: float
+    sanctions: float
+    war_trajectory: float
+    counteroffensive: float
+
+    @classmethod
+    def at(cls, p: Values, t: float) -> Inputs:
+        return cls(*(getattr(p, name).at(t) for name in cls._fields))
