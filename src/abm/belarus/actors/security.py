@@ -151,6 +151,8 @@ class SecurityServices:
         self.units = [SecurityUnit(model, spec, p) for spec in ORDER_OF_BATTLE]
         #: each unit's private disposition to defect in an uprising, fixed for the run
         self.defect_shock = rng.normal(0.0, p.coordination_noise, len(self.units))
+        # Imagined shocks for the odds; ``imagine`` draws them once the army is built, so
+        # the seed's draws keep their order (until then every imagined draw is the mean).
         self.odds_shocks = np.zeros((ODDS_DRAWS, len(self.units)))
 
     def imagine(self, rng: np.random.Generator) -> None:
@@ -202,7 +204,7 @@ class SecurityServices:
         overload = max(0.0, m.turnout / max(1e-9, m.uprising_threshold) - 1.0)
         seed = p.protest_pressure * overload + siding / max(1.0, m.policing.base_people)
         already = np.array([u.defected for u in self.units])
-        joined, share = cascade(cap, np.where(already, -np.inf, theta), seed)
+        joined, _ = cascade(cap, np.where(already, -np.inf, theta), seed)
         for u, j in zip(self.units, joined, strict=True):
             u.defected = bool(j)
         self._eject_if_abandoned(t)
