@@ -36,7 +36,12 @@ from abm.belarus.params import BELARUS_PARAMS
 
 @pytest.fixture
 def p():
-    return BELARUS_PARAMS.defaults()
+    return BELARUS_PARAMS.resolve({})
+
+
+def switched_off(*switches: str):
+    """The defaults with the named switches off."""
+    return BELARUS_PARAMS.resolve(dict.fromkeys(switches, False))
 
 
 # ---------------------------------------------------------------------------- combat
@@ -128,7 +133,7 @@ def test_sanctions_deepen_dependence_and_leverage_only_with_the_mechanism():
 def test_doctrine_raises_the_demand_only_with_annexed_land_and_the_switch(p):
     with_doctrine = demanded_support(p, 0.5, 1.0, annexed=True, relief=0.0)
     assert with_doctrine > demanded_support(p, 0.5, 1.0, annexed=False, relief=0.0)
-    p["mech_union_doctrine"] = False
+    p = switched_off("mech_union_doctrine")
     assert demanded_support(p, 0.5, 1.0, True, 0.0) < with_doctrine
     assert demanded_support(p, 1.0, 1.0, True, 0.0) > demanded_support(p, 0.0, 1.0, True, 0.0)
 
@@ -147,13 +152,13 @@ def test_substitution_hazard_desire_risk_feasibility_restraint(p):
     assert substitution_hazard(p, 0.3, 1.0, 0.5, 0.8) > h  # desperate: risk-taking
     assert substitution_hazard(p, 0.3, 0.5, 0.9, 0.8) > h  # penetrated: feasible
     assert substitution_hazard(p, 0.3, 0.5, 0.5, 1.5) < h  # indispensable: restrained
-    p["mech_substitution"] = False
+    p = switched_off("mech_substitution")
     assert substitution_hazard(p, 5.0, 1.0, 1.0, 0.0) == 0.0
 
 
 def test_warnings_raise_indispensability_only_with_the_switch(p):
     assert indispensability(p, 0.3, 1.0) > indispensability(p, 0.3, 0.0)
-    p["mech_warning"] = False
+    p = switched_off("mech_warning")
     assert indispensability(p, 0.3, 1.0) == indispensability(p, 0.3, 0.0)
 
 
@@ -195,7 +200,7 @@ def test_the_nato_excuse_never_raises_and_can_lower_the_level_he_needs(p):
 
 
 def test_graded_complicity_off_leaves_only_none_or_all(p):
-    p["mech_graded_complicity"] = False
+    p = switched_off("mech_graded_complicity")
     level, table = choose_level(p, _outlook())
     assert level in (0, 5) and {a.level for a in table} == {0, 5}
 
@@ -203,8 +208,7 @@ def test_graded_complicity_off_leaves_only_none_or_all(p):
 def test_fears_vanish_with_their_switches(p):
     o = _outlook(exasperation=1.0, odds=0.9)
     assert substitution_risk(p, o, gap=3.0) > 0 and revolt_risk(p, o, 5) > 0
-    p["mech_substitution"] = False
-    p["mech_revolt"] = False
+    p = switched_off("mech_substitution", "mech_revolt")
     assert substitution_risk(p, o, gap=3.0) == 0 and revolt_risk(p, o, 5) == 0
 
 

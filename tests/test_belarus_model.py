@@ -8,7 +8,7 @@ import pytest
 from abm.belarus.actors.army import UKRAINE
 from abm.belarus.actors.kremlin import demanded_support
 from abm.belarus.model import SERIES, BelarusModel
-from abm.belarus.params import EXTENSIONS, MECHANISMS
+from abm.belarus.params import BELARUS_PARAMS, EXTENSIONS, MECHANISMS
 
 SMALL = {"n_citizens": 1500}
 REQUIRED_SERIES = [
@@ -148,7 +148,7 @@ def test_a_loyalist_toppled_by_revolt_is_logged_but_is_not_an_outcome():
     m.regime, m.uprising_on = "loyalist", True
     for u in m.security:  # every service has stopped defending the regime
         u.defected = True
-    m._defections(7)
+    m.security.defect(7)
     assert m.regime == "transitional"
     assert [(s, e) for s, e, _ in m.events] == [(7, "loyalist_ejection")]
     assert "loyalist loses power" in m.events[0][2] and "0%" in m.events[0][2]
@@ -160,7 +160,7 @@ def test_the_initial_demand_is_recorded_at_step_zero():
     computed first in week 1); week 1 recomputes it from the same inputs."""
     m = BelarusModel(SMALL, rng=1, faces=False)
     p, k = m.p, m.kremlin
-    expected = demanded_support(p, k.desperation, p["counteroffensive"].at(0), p["annexed"], 0.0)
+    expected = demanded_support(p, k.desperation, p.counteroffensive.at(0), p.annexed, 0.0)
     assert expected > 0
     assert m.series()["demanded_support"].iloc[0] == pytest.approx(expected)
 
@@ -232,12 +232,12 @@ def test_each_switch_switches_its_mechanism(switch):
 # ------------------------------------------------------------------------------ outcomes
 def test_outcomes_are_detected_from_a_constructed_state():
     m = BelarusModel(SMALL, rng=0, faces=False)
-    m.army[0].location = UKRAINE
-    m._record_intervention(1)  # logged at deployment (week 1), once
-    m._record_intervention(2)
+    m.army.units[0].location = UKRAINE
+    m.army.record_intervention(1)  # logged at deployment (week 1), once
+    m.army.record_intervention(2)
     m._detect(1)
     assert [e for _, e, _ in m.events] == ["intervention"]
-    for u in m.army[:12]:
+    for u in m.army.units[:12]:
         u.mutiny("refuse", f"{u.name} refuses (constructed)")
     m._detect(2)
     names = [e for _, e, _ in m.events]
@@ -253,3 +253,13 @@ def test_outcomes_are_detected_from_a_constructed_state():
     assert [s for s, e, _ in m.events if e == "uprising"] == [4, 6]
     assert m.final_class() == "mass_mutiny"
     assert all(isinstance(c, str) and c for _, _, c in m.events)
+
+
+def test_resolved_parameters_are_taken_as_they_are_and_run_as_the_raw_ones_do():
+    values = BELARUS_PARAMS.resolve(SMALL)
+    given = BelarusModel(values, rng=3, faces=False)
+    raw = BelarusModel(SMALL, rng=3, faces=False)
+    assert given.p is values  # not validated (copied) again
+    given.run_for(8)
+    raw.run_for(8)
+    assert given.series().equals(raw.series()) and given.events == raw.events

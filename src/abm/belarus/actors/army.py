@@ -10,19 +10,30 @@ A unit mutinies once its morale falls below its own threshold (Granovetter-style
 heterogeneous thresholds). Morale recovers toward its initial level and is eroded by the
 week's losses, by mutinied neighbours on the unit network (contagion), by an uprising at home
 (more in units with many pro-Western conscripts) and by the regime's apparent weakness.
+
+``ArmyUnit`` holds one unit's rules (losses, morale, mutiny, answering an order against
+protesters); ``Army`` holds the units in index order and runs the army's week: deployment per
+support level, Lanchester attrition in Ukraine (``mechanisms.combat``), morale and mutiny,
+and orders against protesters in an uprising.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import mesa
 import networkx as nx
+import numpy as np
 
 from abm.belarus.actors.kremlin import logistic
+from abm.belarus.actors.lukashenko_params import INTERVENTION_LEVEL
+from abm.belarus.mechanisms.combat import lanchester_week
+
+if TYPE_CHECKING:
+    from abm.belarus.world_params import Inputs
+    from abm.params import Values
 
 GARRISON, BORDER, UKRAINE = "garrison", "border", "ukraine"
-MUTINY_MODES = ("withdraw", "refuse", "side_with_protesters", "clash")
 BRIGADE_SIZE = 3
 
 
@@ -48,7 +59,7 @@ def unit_network(n_units: int, brigade_size: int = BRIGADE_SIZE) -> nx.Graph:
 
 
 def morale_step(
-    p: Mapping,
+    p: Values,
     morale: float,
     morale0: float,
     loss_share: float,
@@ -64,13 +75,13 @@ def morale_step(
     ``uprising`` is the active share relative to the uprising threshold, capped at 1. With
     mechanism 5 off, nothing erodes morale (defeat does not breed mutiny).
     """
-    m = morale + p["morale_recovery"] * (morale0 - morale)
-    if p["mech_revolt"]:
+    m = morale + p.morale_recovery * (morale0 - morale)
+    if p.mech_revolt:
         m -= (
-            p["morale_w_losses"] * loss_share
-            + p["morale_w_contagion"] * neighbours_mutinied
-            + p["morale_w_protest"] * uprising * 2.0 * pw_share
-            + p["morale_w_weakness"] * weakness
+            p.morale_w_losses * loss_share
+            + p.morale_w_contagion * neighbours_mutinied
+            + p.morale_w_protest * uprising * 2.0 * pw_share
+            + p.morale_w_weakness * weakness
         )
     return min(1.0, max(0.0, m))
 
@@ -88,11 +99,11 @@ def mutiny_mode(location: str, uprising_on: bool, pw_share: float, loyalty: floa
     return "refuse"
 
 
-def refusal_probability(p: Mapping, pw_share: float, loyalty: float, morale: float) -> float:
+def refusal_probability(p: Values, pw_share: float, loyalty: float, morale: float) -> float:
     """P(a unit ordered against protesters refuses): logistic((pw + (1 - loyalty) +
     (1 - morale) - refusal_mid) / 0.1) (Paine 2022)."""
     index = pw_share + (1.0 - loyalty) + (1.0 - morale)
-    return logistic((index - p["refusal_mid"]) / 0.1)
+    return logistic((index - p.refusal_mid) / 0.1)
 
 
 class ArmyUnit(mesa.Agent):
@@ -129,6 +140,17 @@ class ArmyUnit(mesa.Agent):
         self.ordered_internal = False  # ordered against protesters and obeying
         self.week_losses = 0
 
+    @property
+    def fighting(self) -> bool:
+        """In Ukraine and still obeying."""
+        return self.location == UKRAINE and not self.mutinied
+
+    def take_losses(self, lost: int) -> None:
+        """Soldiers killed, wounded or captured this week (conserved: strength + losses)."""
+        self.week_losses = lost
+        self.strength -= lost
+        self.losses += lost
+
     def mutiny(self, mode: str, cause: str) -> None:
         """Stop obeying; a unit in Ukraine withdraws home. Absorbing: mutinied units stay so."""
         self.mutinied = True
@@ -137,3 +159,246 @@ class ArmyUnit(mesa.Agent):
         self.ordered_internal = False
         if self.location == UKRAINE:
             self.location = GARRISON
+
+    def morale_week(
+        self,
+        p: Values,
+        neighbours_mutinied: float,
+        uprising: float,
+        uprising_on: bool,
+        weakness: float,
+    ) -> None:
+        """Morale moves (``morale_step``); below the unit's own threshold it mutinies, in the
+        way its location and soldiers dictate (``mutiny_mode``), and the cause is recorded."""
+        share_lost = self.week_losses / max(1, self.strength + self.week_losses)
+        self.morale = morale_step(
+            p,
+            self.morale,
+            self.morale0,
+            share_lost,
+            neighbours_mutinied,
+            uprising,
+            self.pw_share,
+            weakness,
+        )
+        if not (p.mech_revolt and self.morale < self.threshold):
+            return
+        mode = mutiny_mode(self.location, uprising_on, self.pw_share, self.loyalty)
+        where = {UKRAINE: "in Ukraine", BORDER: "on the western border"}.get(
+            self.location, "in garrison"
+        )
+        causes = []
+        if self.week_losses:
+            causes.append(f"lost {share_lost:.0%} of its soldiers this week")
+        if neighbours_mutinied > 0:
+            causes.append(f"{neighbours_mutinied:.0%} of neighbouring units mutinied")
+        if uprising_on:
+            causes.append("uprising at home")
+        if weakness > 0.3:
+            causes.append(f"regime looks weak ({weakness:.2f})")
+        cause = (
+            f"{self.name} {where}: morale {self.morale:.2f} below its threshold "
+            f"{self.threshold:.2f} ({'; '.join(causes) or 'slow erosion'}); {mode}"
+        )
+        self.mutiny(mode, cause)
+
+    def answer_order(self, p: Values, rng: np.random.Generator) -> bool:
+        """Ordered against protesters, obey or refuse (Paine 2022; refusal needs mechanism 5).
+        A refusing unit with many pro-Western soldiers sides with the protesters."""
+        refuse = refusal_probability(p, self.pw_share, self.loyalty, self.morale)
+        if p.mech_revolt and rng.random() < refuse:
+            mode = "side_with_protesters" if self.pw_share >= 0.4 else "refuse"
+            self.mutiny(
+                mode,
+                f"{self.name} ordered against protesters refuses (P = {refuse:.2f}: "
+                f"pro-Western share {self.pw_share:.2f}, loyalty {self.loyalty:.2f}, "
+                f"morale {self.morale:.2f}); {mode}",
+            )
+            return False
+        self.ordered_internal = True
+        return True
+
+
+class Army:
+    """The army's units in index order (the order every weekly rule visits them) and the
+    army's week. Reads the regime's state from ``model`` the way a Mesa agent does."""
+
+    def __init__(self, model: mesa.Model, p: Values, rng: np.random.Generator):
+        self.model, self.p, self.rng = model, p, rng
+        n = p.n_army_units
+        strengths = np.full(n, p.army_strength // n)
+        strengths[: p.army_strength - strengths.sum()] += 1
+        pw_mean = p.army_pw_share
+        border = (
+            np.arange(n) < round(p.border_share * n) if p.mech_nato_excuse else np.zeros(n, bool)
+        )
+        self.units: list[ArmyUnit] = []
+        for i in range(n):
+            morale = float(np.clip(p.morale_initial + rng.normal(0, 0.05), 0, 1))
+            loyalty = float(np.clip(p.loyalty_army + rng.normal(0, 0.1), 0, 1))
+            pw = float(np.clip(rng.beta(4, 4) * 2 * pw_mean, 0, 1))
+            threshold = p.mutiny_threshold + rng.uniform(-0.1, 0.1)
+            unit = ArmyUnit(
+                model, i, int(strengths[i]), morale, loyalty, pw, threshold, bool(border[i])
+            )
+            self.units.append(unit)
+        self.network = unit_network(n)
+        self.neighbours = [list(self.network.neighbors(i)) for i in range(n)]
+        self.initial = int(strengths.sum())
+        self.casualties_week = 0
+        self.enemy_losses = 0.0
+        self.internal_people = 0.0  # police-equivalents of units obeying orders at home
+        self._deployed_logged = False
+        self._mutinied_seen: set[int] = set()
+
+    def __iter__(self):
+        return iter(self.units)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    # ------------------------------------------------------------------------ the week
+    def week(self, t: int, x: Inputs) -> None:
+        """Deploy (logging the first intervention before combat), fight, lose morale and
+        mutiny, then answer orders against protesters."""
+        p = self.p
+        self.deploy()
+        self.record_intervention(t)
+        deployed = [u for u in self.units if u.fighting]
+        for u in self.units:
+            u.week_losses = 0
+        self.casualties_week = 0
+        if deployed:
+            losses, self.enemy_losses = lanchester_week(
+                np.array([u.strength for u in deployed]),
+                x.ukraine_strength,
+                p.lanchester_alpha,
+                p.lanchester_beta,
+                self.rng,
+            )
+            for u, loss in zip(deployed, losses, strict=True):
+                u.take_losses(int(loss))
+            self.casualties_week = int(losses.sum())
+        self.morale_and_mutiny()
+        self.orders_against_protesters()
+
+    def deploy(self) -> None:
+        """At direct intervention, send the most loyal garrison units until ``deploy_share``
+        of the army's strength is in Ukraine; below it, bring loyal units home."""
+        m = self.model
+        in_power = m.regime in ("lukashenko", "loyalist")
+        if m.support_level >= INTERVENTION_LEVEL and in_power:
+            total = self.obeying_strength
+            there = self.deployed_strength
+            candidates = sorted(
+                (
+                    u
+                    for u in self.units
+                    if u.location == GARRISON and not u.mutinied and not u.ordered_internal
+                ),
+                key=lambda u: -u.loyalty,
+            )
+            for u in candidates:
+                if there >= self.p.deploy_share * total:
+                    break
+                u.location = UKRAINE
+                there += u.strength
+        else:
+            for u in self.units:
+                if u.fighting:
+                    u.location = u.home
+
+    def record_intervention(self, t: int) -> None:
+        """Log the intervention the first week Belarusian units are in Ukraine, right after
+        deployment and before they fight: units that deploy, fight and mutiny in the same
+        week have withdrawn by the week's end, so detecting it then would miss it."""
+        if self._deployed_logged or self.deployed_strength == 0:
+            return
+        self._deployed_logged = True
+        m = self.model
+        forced = 0 <= self.p.forced_intervention_week <= t
+        why = "forced by Moscow" if forced else "chosen as the safest course"
+        m.log.record(
+            t,
+            "intervention",
+            f"{self.deployed_strength:,} Belarusian soldiers sent to fight inside Ukraine "
+            f"({why}; demand {m.kremlin.demand:.1f}, "
+            f"exasperation {m.kremlin.exasperation:.2f})",
+        )
+
+    def morale_and_mutiny(self) -> None:
+        """Every obeying unit's morale week; contagion reads who had mutinied at its start."""
+        m = self.model
+        mutinied = np.array([u.mutinied for u in self.units])
+        uprising = min(1.0, m.turnout / max(1e-9, self.p.uprising_share))
+        for u in self.units:
+            if u.mutinied:
+                continue
+            nb = self.neighbours[u.index]
+            nb_share = float(mutinied[nb].mean()) if nb else 0.0
+            u.morale_week(self.p, nb_share, uprising, m.uprising_on, m.weakness)
+
+    def orders_against_protesters(self) -> None:
+        """In an uprising the regime orders garrison units against protesters, most loyal
+        first, until ``army_internal_share`` of the obeying strength is out; each may refuse
+        (Paine 2022). Obeying units add police-equivalents in the capital."""
+        p, m = self.p, self.model
+        if not (m.uprising_on and p.mech_repression and m.regime != "transitional"):
+            for u in self.units:
+                u.ordered_internal = False
+            self.internal_people = 0.0
+            return
+        total = self.obeying_strength
+        ordered = sum(u.strength for u in self.units if u.ordered_internal)
+        for u in sorted(self.units, key=lambda u: -u.loyalty):
+            if ordered >= p.army_internal_share * total:
+                break
+            if u.mutinied or u.ordered_internal or u.location != GARRISON:
+                continue
+            if u.answer_order(p, self.rng):
+                ordered += u.strength
+        self.internal_people = p.army_police_factor * sum(
+            u.strength for u in self.units if u.ordered_internal
+        )
+
+    def new_mutinies(self) -> list[str]:
+        """Causes of the mutinies not yet reported, in unit order (each reported once)."""
+        out = []
+        for u in self.units:
+            if u.mutinied and u.index not in self._mutinied_seen:
+                self._mutinied_seen.add(u.index)
+                out.append(u.mutiny_cause)
+        return out
+
+    # ------------------------------------------------------------------------ readings
+    @property
+    def strength(self) -> int:
+        return sum(u.strength for u in self.units)
+
+    @property
+    def casualties(self) -> int:
+        return sum(u.losses for u in self.units)
+
+    @property
+    def obeying_strength(self) -> int:
+        return sum(u.strength for u in self.units if not u.mutinied)
+
+    @property
+    def deployed_strength(self) -> int:
+        return sum(u.strength for u in self.units if u.fighting)
+
+    @property
+    def mutinied_share(self) -> float:
+        """Share of the army's initial soldiers in mutinied units (their losses included)."""
+        return sum(u.strength + u.losses for u in self.units if u.mutinied) / max(1, self.initial)
+
+    def mutinied_strength(self, mode: str) -> int:
+        """Soldiers of the units that mutinied in ``mode`` (e.g. clashing with security)."""
+        return sum(u.strength for u in self.units if u.mutinied and u.mutiny_mode == mode)
+
+    @property
+    def morale(self) -> float:
+        """Strength-weighted mean morale."""
+        s = np.array([u.strength for u in self.units], dtype=float)
+        mo = np.array([u.morale for u in self.units])
+        return float((s * mo).sum() / s.sum()) if s.sum() > 0 else 0.0

@@ -14,17 +14,25 @@ model - each citizen's grievance and threshold - from the Belarusian state:
 
 With every extension and mechanism off, grievance is H (1 - L) with constant L and the
 threshold is T: Epstein's Model 1 exactly (tested).
+
+``CitizenPopulation.week`` is the citizens' weekly phase: memories of casualties and arrests,
+hardship and legitimacy per group, the engine's inputs, one sweep of Epstein's rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from abm.belarus.params import INTERVENTION_LEVEL, MOBILISATION_LEVEL
+from abm.belarus.actors.lukashenko_params import INTERVENTION_LEVEL, MOBILISATION_LEVEL
+from abm.belarus.mechanisms.economy import hardship_index
 from abm.engine.agents import Citizen
+
+if TYPE_CHECKING:
+    from abm.engine.world import CivilViolenceWorld
+    from abm.params import Values
 
 PRO_WESTERN, PRO_RUSSIAN = 0, 1
 ORIENTATION_NAMES = {PRO_WESTERN: "pro_western", PRO_RUSSIAN: "pro_russian"}
@@ -41,7 +49,7 @@ class Conditions:
     occupied: bool = False
 
 
-def group_legitimacy(p: Mapping, group: int, c: Conditions, orientations: bool) -> float:
+def group_legitimacy(p: Values, group: int, c: Conditions, orientations: bool) -> float:
     """Legitimacy of the regime for one orientation group, in [0, 1].
 
     base (pro-Western: minus the 2020 crackdown's legacy, mechanism 8)
@@ -55,55 +63,121 @@ def group_legitimacy(p: Mapping, group: int, c: Conditions, orientations: bool) 
     """
     pw = group == PRO_WESTERN
     if pw:
-        legit = p["legitimacy_pw"] - (p["crackdown_legitimacy_pw"] if p["mech_repression"] else 0)
+        legit = p.legitimacy_pw - (p.crackdown_legitimacy_pw if p.mech_repression else 0)
     else:
-        legit = p["legitimacy_pr"]
+        legit = p.legitimacy_pr
     if orientations:
         grade = min(c.level, MOBILISATION_LEVEL) / MOBILISATION_LEVEL
-        legit += (
-            -p["complicity_legitimacy_pw"] * grade if pw else p["alignment_legitimacy_pr"] * grade
-        )
+        legit += -p.complicity_legitimacy_pw * grade if pw else p.alignment_legitimacy_pr * grade
         if c.level >= INTERVENTION_LEVEL:
-            legit -= p["intervention_legitimacy_pw" if pw else "intervention_legitimacy_pr"]
-    suffix = "pw" if pw else "pr"
-    if p["ext_casualties"]:
-        legit -= p[f"casualty_legitimacy_{suffix}"] * c.casualty_memory
-    if p["mech_repression"]:
-        legit -= p[f"repression_legitimacy_{suffix}"] * c.repression_memory
-    if p["ext_hardship"]:
-        legit -= p[f"hardship_legitimacy_{suffix}"] * c.hardship
-    if p["ext_mobilisation"] and c.level >= MOBILISATION_LEVEL:
-        legit -= p[f"mobilisation_legitimacy_{suffix}"]
-    if pw and c.occupied and p["mech_revolt"]:
-        legit -= p["occupation_legitimacy_pw"]
+            legit -= p.intervention_legitimacy_pw if pw else p.intervention_legitimacy_pr
+    if p.ext_casualties:
+        legit -= (p.casualty_legitimacy_pw if pw else p.casualty_legitimacy_pr) * c.casualty_memory
+    if p.mech_repression:
+        legit -= (
+            p.repression_legitimacy_pw if pw else p.repression_legitimacy_pr
+        ) * c.repression_memory
+    if p.ext_hardship:
+        legit -= (p.hardship_legitimacy_pw if pw else p.hardship_legitimacy_pr) * c.hardship
+    if p.ext_mobilisation and c.level >= MOBILISATION_LEVEL:
+        legit -= p.mobilisation_legitimacy_pw if pw else p.mobilisation_legitimacy_pr
+    if pw and c.occupied and p.mech_revolt:
+        legit -= p.occupation_legitimacy_pw
     return min(1.0, max(0.0, legit))
 
 
-def legitimacies(p: Mapping, c: Conditions) -> tuple[float, float]:
+def legitimacies(p: Values, c: Conditions) -> tuple[float, float]:
     """(pro-Western, pro-Russian) legitimacy; one shared value when orientations are off."""
-    on = bool(p["ext_orientations"])
+    on = bool(p.ext_orientations)
     pw = group_legitimacy(p, PRO_WESTERN, c, on)
     pr = group_legitimacy(p, PRO_RUSSIAN, c, on)
     if not on and pw != pr:
-        w = p["pro_western_share"]
+        w = p.pro_western_share
         pw = pr = w * pw + (1.0 - w) * pr
     return pw, pr
 
 
 class CitizenPopulation:
-    """Orientation and revelation threshold per citizen, and the engine's two inputs."""
+    """Orientation and revelation threshold per citizen, the memories and legitimacy they
+    share, and the engine's two inputs."""
 
-    def __init__(self, p: Mapping, hardship: np.ndarray, rng: np.random.Generator):
+    def __init__(self, p: Values, hardship: np.ndarray, rng: np.random.Generator):
         n = hardship.size
         self.p = p
         self.base_hardship = hardship  # the engine's Epstein H ~ U(0, 1), not copied
         self.orientation = np.where(
-            rng.random(n) < p["pro_western_share"], PRO_WESTERN, PRO_RUSSIAN
+            rng.random(n) < p.pro_western_share, PRO_WESTERN, PRO_RUSSIAN
         ).astype(np.int64)
         self.is_pw = self.orientation == PRO_WESTERN
-        self.revelation = rng.random(n) * p["cascade_threshold_max"]
+        self.revelation = rng.random(n) * p.cascade_threshold_max
         self.grievance = np.empty(n)
-        self.threshold = np.full(n, p["threshold"])
+        self.threshold = np.full(n, p.threshold)
+        self.casualty_memory = 0.0  # decaying sum of weekly losses over the army's size
+        self.repression_memory = 0.0  # decaying sum of weekly arrests over the citizens
+        self.hardship = 0.0  # this week's extra hardship h
+        self.legit_pw = self.legit_pr = 0.0  # set by ``refresh_legitimacy``
+
+    def hardship_at(self, sanctions: float, pressure: float, level: int) -> float:
+        """Extra hardship h at these sanctions, Kremlin pressure and support level
+        (mobilisation from level 4; ext_hardship, ext_mobilisation)."""
+        p = self.p
+        if not p.ext_hardship:
+            return 0.0
+        mobilised = bool(p.ext_mobilisation and level >= MOBILISATION_LEVEL)
+        return hardship_index(
+            sanctions,
+            pressure,
+            mobilised,
+            p.sanctions_hardship,
+            p.pressure_hardship,
+            p.mobilisation_hardship,
+        )
+
+    def conditions(self, level: int, hardship: float, occupied: bool) -> Conditions:
+        """What moves legitimacy at ``level`` and ``hardship`` given the memories so far."""
+        return Conditions(
+            level=level,
+            casualty_memory=self.casualty_memory,
+            repression_memory=self.repression_memory,
+            hardship=hardship,
+            occupied=occupied,
+        )
+
+    def refresh_legitimacy(
+        self, sanctions: float, pressure: float, level: int, occupied: bool
+    ) -> None:
+        self.hardship = self.hardship_at(sanctions, pressure, level)
+        self.legit_pw, self.legit_pr = legitimacies(
+            self.p, self.conditions(level, self.hardship, occupied)
+        )
+
+    def week(
+        self,
+        world: CivilViolenceWorld,
+        *,
+        casualty_share: float,
+        sanctions: float,
+        pressure: float,
+        level: int,
+        occupied: bool,
+        observed_share: float,
+        repression: float,
+    ) -> int:
+        """Memories, legitimacy, the engine's inputs, then one sweep of Epstein's rule with
+        the arrest constant raised by repression; returns the week's arrests."""
+        p = self.p
+        self.casualty_memory = self.casualty_memory * (1 - p.casualty_memory) + casualty_share
+        self.refresh_legitimacy(sanctions, pressure, level, occupied)
+        grievance, threshold = self.inputs(
+            self.legit_pw, self.legit_pr, self.hardship, observed_share
+        )
+        k = p.k * (1.0 + p.repression_k_boost * repression)
+        world.step(grievance, threshold, k)
+        arrests = int(world.arrests_last_step)
+        self.repression_memory = self.repression_memory * (1 - p.repression_memory) + (
+            arrests / self.base_hardship.size
+        )
+        return arrests
 
     def inputs(
         self, legit_pw: float, legit_pr: float, hardship: float, observed_share: float
@@ -111,13 +185,13 @@ class CitizenPopulation:
         """Grievance G = H_eff (1 - L_group) and threshold T (+ falsification premium)."""
         p = self.p
         h = self.base_hardship
-        if p["ext_hardship"] and hardship > 0:
+        if p.ext_hardship and hardship > 0:
             h = 1.0 - (1.0 - h) * (1.0 - hardship)
         illegit = np.where(self.is_pw, 1.0 - legit_pw, 1.0 - legit_pr)
         np.multiply(h, illegit, out=self.grievance)
-        if p["ext_cascades"]:
+        if p.ext_cascades:
             falsifying = self.revelation > observed_share
-            self.threshold = p["threshold"] + p["falsification_premium"] * falsifying
+            self.threshold = p.threshold + p.falsification_premium * falsifying
         return self.grievance, self.threshold
 
 

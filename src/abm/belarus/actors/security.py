@@ -8,6 +8,11 @@ Each unit has a capacity (people), a home region (capital or the rest), a loyalt
 Lukashenko personally and an alignment with Moscow (penetration). The units together supply
 the police presence on the citizen grid (``police_people``), and in a substitution or an
 uprising each unit backs a side when it expects enough others to (``mechanisms.coordination``).
+
+``SecurityUnit`` holds one unit's rules (penetration, purges, duty); ``SecurityServices``
+holds the units in the order of battle and runs the services' week: damage from clashing
+mutineers, defections in an uprising (and the regime's ejection when too few still back it),
+then the police presence on the grid (``mechanisms.policing``).
 """
 
 from __future__ import annotations
@@ -21,7 +26,10 @@ import numpy as np
 from abm.belarus.mechanisms.coordination import cascade, thresholds
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from abm.params import Values
+
+#: Imagined shock draws behind every success-odds estimate (common random numbers).
+ODDS_DRAWS = 64
 
 CAPITAL, REST = 0, 1
 
@@ -38,6 +46,10 @@ class UnitSpec:
     loyalty_offset: float
     affinity: float
     kgb: bool = False
+
+    def people(self, p: Values) -> float:
+        """The unit's size in people (the KGB's total size is a parameter, ``kgb_size``)."""
+        return p.kgb_size * self.size if self.kgb else self.size * p.security_scale
 
 
 #: Order of battle (sizes in people). MVD totals follow CALIBRATION_FACTS (~87,000 police and
@@ -66,16 +78,16 @@ ORDER_OF_BATTLE: tuple[UnitSpec, ...] = (
 class SecurityUnit(mesa.Agent):
     """One security service unit (a Mesa agent; the model steps units in a fixed order)."""
 
-    def __init__(self, model: mesa.Model, spec: UnitSpec, p: Mapping):
+    def __init__(self, model: mesa.Model, spec: UnitSpec, p: Values):
         super().__init__(model)
         self.name = spec.name
-        base = p["kgb_size"] * spec.size if spec.kgb else spec.size * p["security_scale"]
+        base = spec.people(p)
         self.base_capacity = float(base)
         self.capacity = float(base)
         self.region = spec.region
-        self.loyalty0 = float(np.clip(p["loyalty_security"] + spec.loyalty_offset, 0.0, 1.0))
+        self.loyalty0 = float(np.clip(p.loyalty_security + spec.loyalty_offset, 0.0, 1.0))
         self.loyalty = self.loyalty0
-        self.alignment = float(np.clip(p["penetration_initial"] * spec.affinity, 0.0, 1.0))
+        self.alignment = float(np.clip(p.penetration_initial * spec.affinity, 0.0, 1.0))
         self.defected = False  # stopped defending the regime in an uprising
         self.backs_moscow = False  # sided with Moscow in the last substitution attempt
 
@@ -128,3 +140,173 @@ def success_odds(
     and costs no random draws) in which at least ``success_share`` of capacity backs Moscow."""
     backing = substitution_backing(capacity, loyalty, alignment, max(0.0, seed), slope, shocks)
     return float(np.mean(backing >= success_share))
+
+
+class SecurityServices:
+    """The security units in the order of battle (the order every rule visits them) and the
+    services' week. Reads the regime's state from ``model`` the way a Mesa agent does."""
+
+    def __init__(self, model: mesa.Model, p: Values, rng: np.random.Generator):
+        self.model, self.p = model, p
+        self.units = [SecurityUnit(model, spec, p) for spec in ORDER_OF_BATTLE]
+        #: each unit's private disposition to defect in an uprising, fixed for the run
+        self.defect_shock = rng.normal(0.0, p.coordination_noise, len(self.units))
+        # Imagined shocks for the odds; ``imagine`` draws them once the army is built, so
+        # the seed's draws keep their order (until then every imagined draw is the mean).
+        self.odds_shocks = np.zeros((ODDS_DRAWS, len(self.units)))
+
+    def imagine(self, rng: np.random.Generator) -> None:
+        """Draw the imagined shocks behind every success-odds estimate (common random
+        numbers; drawn once, after the army is built)."""
+        self.odds_shocks = rng.standard_normal((ODDS_DRAWS, len(self.units)))
+
+    def __iter__(self):
+        return iter(self.units)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    # ------------------------------------------------------------------------ the week
+    def week(self, t: int) -> None:
+        """Clash damage, defections in an uprising, then police presence on the grid."""
+        m = self.model
+        clashing = m.army.mutinied_strength("clash")
+        if clashing:
+            self.absorb_clash(clashing)
+        if self.p.mech_revolt and m.uprising_on and m.regime != "transitional":
+            self.defect(t)
+        self.patrol()
+
+    def absorb_clash(self, clashing: int) -> None:
+        """Soldiers clashing with internal security destroy ``clash_damage`` people of
+        capacity each per week, spread over the units by their capacity."""
+        damage = self.p.clash_damage * clashing
+        cap = self.capacity()
+        for u, c in zip(self.units, cap, strict=True):
+            u.capacity = max(0.0, u.capacity - damage * c / max(1.0, cap.sum()))
+
+    def defect(self, t: int) -> None:
+        """Each unit stops defending the regime once it expects enough capacity to have done
+        so: threshold 0.5 + slope (loyalty + alignment) - weakness discount + its private
+        disposition. Loyalty to Lukashenko and alignment with Moscow both bind a unit to the
+        regime against pro-Western protesters (2020: no unit defected). Protesters beyond
+        what can be contained and soldiers siding with them seed the cascade."""
+        p, m = self.p, self.model
+        cap = self.capacity()
+        theta = thresholds(
+            self.loyalty() + self.alignment(),
+            p.coordination_slope,
+            m.weakness,
+            p.weakness_discount,
+            self.defect_shock,
+        )
+        siding = m.army.mutinied_strength("side_with_protesters")
+        overload = max(0.0, m.turnout / max(1e-9, m.uprising_threshold) - 1.0)
+        seed = p.protest_pressure * overload + siding / max(1.0, m.policing.base_people)
+        already = np.array([u.defected for u in self.units])
+        joined, _ = cascade(cap, np.where(already, -np.inf, theta), seed)
+        for u, j in zip(self.units, joined, strict=True):
+            u.defected = bool(j)
+        self._eject_if_abandoned(t)
+
+    def _eject_if_abandoned(self, t: int) -> None:
+        """A ruler whom fewer than ``ejection_backing`` of the services still back falls."""
+        m = self.model
+        if m.regime not in ("lukashenko", "loyalist") or self.backing >= self.p.ejection_backing:
+            return
+        ruler = "Lukashenko" if m.regime == "lukashenko" else "the loyalist"
+        cause = (
+            f"revolt: only {self.backing:.0%} of security capacity still backs {ruler} "
+            f"({m.turnout:.1%} of the population protesting)"
+        )
+        if m.regime == "lukashenko":
+            m.eject(t, cause, "transitional")
+        else:  # logged for the record; not an outcome (Lukashenko's ejection was)
+            m.regime = "transitional"
+            m.log.record(t, "loyalist_ejection", f"Moscow's loyalist loses power: {cause}")
+
+    def patrol(self) -> None:
+        """Put the people on duty - the services', obeying soldiers' and Russian troops' - on
+        the grid as police, per region."""
+        m = self.model
+        counts = m.policing.cops_on_duty(
+            [u.on_duty() for u in self.units],
+            m.army.internal_people + m.kremlin.russian_people,
+            m.ruler.repression,
+        )
+        m.world.set_cops_on_duty(counts)
+
+    # ----------------------------------------------------------------- Moscow's reach
+    def penetrate(self, effort: float) -> None:
+        for u in self.units:
+            u.penetrate(effort)
+
+    def odds(self, alignment: np.ndarray, seed: float) -> float:
+        """Success odds of a substitution at this ``alignment`` (true or estimated)."""
+        p = self.p
+        return success_odds(
+            self.capacity(),
+            self.loyalty(),
+            alignment,
+            seed,
+            p.coordination_slope,
+            p.coordination_noise * self.odds_shocks,
+            p.substitution_success_share,
+        )
+
+    def back_substitution(self, seed: float, rng: np.random.Generator) -> float:
+        """Share of capacity that backs Moscow in an actual attempt (fresh shocks)."""
+        p = self.p
+        shocks = rng.normal(0.0, p.coordination_noise, len(self.units))
+        loyalty, alignment = self.loyalty(), self.alignment()
+        backing = substitution_backing(
+            self.capacity(), loyalty, alignment, max(0.0, seed), p.coordination_slope, shocks
+        )
+        return float(backing[0])
+
+    def rotate_penetrated(self) -> None:
+        """After a failed attempt he rotates the chiefs of the services Moscow counted on
+        (those at least half as aligned as the most aligned, judged as he goes)."""
+        for u in self.units:
+            if u.alignment >= 0.5 * max(x.alignment for x in self.units):
+                u.rotate_chiefs(self.p.purge_effect)
+
+    def fall_in(self) -> None:
+        """Under a Russian intervention the services fall in behind the Moscow-backed order."""
+        for u in self.units:
+            u.defected = False
+
+    # ------------------------------------------------------------------------ readings
+    def capacity(self) -> np.ndarray:
+        return np.array([u.capacity for u in self.units])
+
+    def loyalty(self) -> np.ndarray:
+        return np.array([u.loyalty for u in self.units])
+
+    def alignment(self) -> np.ndarray:
+        return np.array([u.alignment for u in self.units])
+
+    def on_duty(self) -> float:
+        """People on the street for the regime."""
+        return sum(u.on_duty() for u in self.units)
+
+    @property
+    def backing(self) -> float:
+        """Share of (current) security capacity still defending the regime."""
+        cap = self.capacity()
+        on = np.array([u.on_duty() for u in self.units])
+        return float(on.sum() / cap.sum()) if cap.sum() > 0 else 0.0
+
+    @property
+    def penetration(self) -> float:
+        """Capacity-weighted alignment with Moscow."""
+        cap = self.capacity()
+        al = self.alignment()
+        return float((cap * al).sum() / cap.sum()) if cap.sum() > 0 else 0.0
+
+    @property
+    def loyalty_share(self) -> float:
+        """Capacity-weighted loyalty to the regime (defected units count zero)."""
+        cap = self.capacity()
+        loy = np.array([0.0 if u.defected else u.loyalty for u in self.units])
+        return float((cap * loy).sum() / cap.sum()) if cap.sum() > 0 else 0.0

@@ -1,1 +1,1 @@
-"""Cross-actor mechanisms as small pure functions: combat, coordination, economy."""
+"""Rules between actors: combat, coordination, economy, policing; one switch per mechanism."""

@@ -1,0 +1,197 @@
+"""What the model is built on: scale, the civil-violence engine's grid and rules, and the
+exogenous inputs (schedules) that drive each week (``model.py``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from abm.belarus.declare import ART, CF, EP, TUNED, flag, integer, real, schedule
+from abm.params import Param, Values
+
+#: Belstat population on 1 January 2022 (CALIBRATION_FACTS): one agent per inhabitant at full scale.
+POPULATION_2022 = 9_255_524
+
+SCALE_PARAMS: list[Param] = [
+    integer(
+        "n_citizens",
+        10_000,
+        "citizen agents on the grid; each stands for population / n_citizens people "
+        "(about 926 at the default; 1 at full scale)",
+        "agents",
+        100,
+        12_000_000,
+        source="design: keeps a 104-week run well under a second",
+        group="scale",
+    ),
+    integer(
+        "population",
+        POPULATION_2022,
+        "inhabitants of Belarus (sets people per agent)",
+        "people",
+        1_000_000,
+        20_000_000,
+        source=CF + ": Belstat, 1 Jan 2022",
+        group="scale",
+    ),
+    real(
+        "capital_share",
+        0.216,
+        "share of grid cells forming the capital region (Minsk); 0 = one region",
+        "share",
+        0.0,
+        0.9,
+        source=CF + ": Minsk ~2.0 M of 9.26 M (Belstat)",
+        group="scale",
+    ),
+]
+
+ENGINE_PARAMS: list[Param] = [
+    real(
+        "citizen_density",
+        0.7,
+        "share of grid cells holding a citizen",
+        "share",
+        0.01,
+        0.95,
+        EP,
+        "engine",
+    ),
+    real("vision", 7.0, "citizen vision v", "cells", 0.0, 50.0, EP, "engine"),
+    real("cop_vision", 7.0, "police vision v*", "cells", 0.0, 50.0, EP, "engine"),
+    Param(
+        "vision_shape",
+        "von_neumann",
+        "choice",
+        "cells a vision spans",
+        choices=("von_neumann", "moore", "euclidean", "cross"),
+        source="Mesa example (von Neumann)",
+        group="engine",
+    ),
+    real("k", 2.3, "arrest constant in P = 1 - exp(-k C/A)", "-", 0.0, 100.0, EP, "engine"),
+    Param(
+        "arrest_rule",
+        "literal",
+        "choice",
+        "f in P = 1 - exp(-k f(C/A))",
+        choices=("literal", "floor", "round"),
+        source=EP + " (literal)",
+        group="engine",
+    ),
+    real("threshold", 0.1, "activation threshold T in G - R P > T", "-", 0.0, 1.0, EP, "engine"),
+    Param(
+        "max_jail_term",
+        4,
+        "int_or_inf",
+        "maximum jail term; terms drawn U{0..max}, mean 2 weeks: most of the > 33,000 "
+        "detained in 2020 served administrative arrests of up to 15 days (the > 900 criminal "
+        "cases are a tail the engine's single distribution leaves out)",
+        "weeks",
+        0,
+        10**9,
+        source=CF + ": Viasna 2020",
+        group="engine",
+    ),
+    Param(
+        "jail_draw",
+        "uniform",
+        "choice",
+        "how a term is drawn",
+        choices=("uniform", "fixed"),
+        source=EP,
+        group="engine",
+    ),
+    flag("movement", True, "rule M: citizens and police move to a random empty cell", EP, "engine"),
+    real(
+        "police_density",
+        0.035,
+        "police on duty per grid cell at the services' baseline capacity, before the 2020 "
+        "crackdown's boost (x 1.35 -> 0.047): turnout stays ~0.5 % at late-2022 legitimacy and "
+        "reaches the 2020 peak of 2-4 % when pro-Western legitimacy falls to ~0.45",
+        "share",
+        0.0,
+        0.3,
+        source=CF + ": 2020 peak turnout; " + TUNED,
+        group="engine",
+    ),
+]
+
+EXOGENOUS_PARAMS: list[Param] = [
+    schedule(
+        "ukraine_strength",
+        60_000.0,
+        "Ukrainian force (quality-adjusted troops) a Belarusian expedition would face; "
+        "'his Belarusian army is no match for Ukrainian forces'",
+        "troops",
+        0.0,
+        1_000_000.0,
+        source=ART + "; sized at > 1.2x Belarus's whole army (IISS 2022); low confidence",
+        group="exogenous",
+    ),
+    schedule(
+        "nato_posture",
+        0.5,
+        "visibility of NATO deployments on the western border (0 none, 1 maximal); makes "
+        "the NATO-threat excuse more believable",
+        "index",
+        source=ART + ": tirades against Poland and Lithuania",
+        group="exogenous",
+    ),
+    schedule(
+        "sanctions",
+        0.8,
+        "Western sanctions intensity; 'Belarus has been comprehensively sanctioned'",
+        "index",
+        source=ART,
+        group="exogenous",
+    ),
+    schedule(
+        "war_trajectory",
+        0.5,
+        "how badly the war goes for Russia (0 winning, 1 collapsing); drives desperation. "
+        "Late 2022: Kharkiv and Kherson counter-offensives",
+        "index",
+        source=ART + ": 'as desperation mounts in Moscow'",
+        group="exogenous",
+    ),
+    schedule(
+        "counteroffensive",
+        0.6,
+        "intensity of Ukraine's counter-offensive on annexed territory",
+        "index",
+        source=ART + ": 'Ukraine's counter-offensive to regain its territories'",
+        group="exogenous",
+    ),
+    flag(
+        "annexed",
+        True,
+        "the four provinces are annexed (Sept 2022), so the doctrine can be invoked",
+        source=ART,
+        group="exogenous",
+    ),
+    integer(
+        "forced_intervention_week",
+        -1,
+        "week at which Belarus is made to go into Ukraine regardless of Lukashenko's choice "
+        "(-1: never)",
+        "week",
+        -1,
+        10_000,
+        source="brief: scenario 'forced intervention at a chosen week'",
+        group="exogenous",
+    ),
+]
+
+
+class Inputs(NamedTuple):
+    """The exogenous inputs' values in one week (read from their schedules)."""
+
+    ukraine_strength: float
+    nato_posture: float
+    sanctions: float
+    war_trajectory: float
+    counteroffensive: float
+
+    @classmethod
+    def at(cls, p: Values, t: float) -> Inputs:
+        return cls(*(getattr(p, name).at(t) for name in cls._fields))
