@@ -234,163 +234,6 @@ def shuffle_order(order, rng):
 
 
 @numba.njit(cache=True)
-def step_random_sequential(
-    pos,
-    grid,
-    kind,
-    n_cit,
-    gtr,
-    active,
-    jail_left,
-    cop_region,
-    cell_region,
-    region_p,
-    cit_lin,
-    cit_dy,
-    cit_dx,
-    cop_lin,
-    cop_dy,
-    cop_dx,
-    height,
-    width,
-    halo,
-    k,
-    opts,
-    order,
-    rng,
-):
-    """Activate every agent once in a fresh random order; return the number of arrests.
-
-    Epstein (2002): "An agent or cop is selected at random and, under rule M, moves to a
-    random site within his vision, where he acts in accord with rule C (if a cop) or A
-    (if an agent)". With ``OPT_ACT_FIRST`` an agent acts first and then moves (Mesa's
-    example). Citizens arrested earlier in the same step do not act; jailed citizens and
-    off-duty officers are skipped.
-    """
-    shuffle_order(order, rng)
-    rule = opts[OPT_RULE]
-    movement = opts[OPT_MOVEMENT] != 0
-    cop_movement = opts[OPT_COP_MOVEMENT] != 0
-    act_first = opts[OPT_ACT_FIRST] != 0
-    locked = opts[OPT_COPS_LOCKED] != 0
-    self_twice = opts[OPT_SELF_TWICE] != 0
-    buf = np.empty(max(cit_lin.shape[0], cop_lin.shape[0]) + 1, dtype=np.int64)
-    arrests = 0
-    n_order = order.shape[0]
-    pw = width + 2 * halo
-    # On big grids fetch ahead: agent idx + PF_POS's position, agent idx + PF_AHEAD's
-    # neighbourhood rows and rule-A inputs (docs/performance.md). Small grids sit in L1.
-    pf = height * width >= PREFETCH_CELLS
-    reach = 2 * halo if (movement or cop_movement) else halo
-    for idx in range(n_order):
-        if pf:
-            if idx + PF_POS < n_order:
-                prefetch(pos, order[idx + PF_POS])
-            if idx + PF_AHEAD < n_order:
-                b = order[idx + PF_AHEAD]
-                hb = pos[b]
-                if hb >= 0:
-                    if b < n_cit:
-                        prefetch(gtr, 4 * b)
-                        prefetch(jail_left, b)
-                        prefetch(active, b)
-                    by = hb // width
-                    # rows within 2 r: the look after a move of up to r rows
-                    row = _base(by, hb - by * width, width, halo) - reach * pw
-                    for _ in range(2 * reach + 1):
-                        prefetch(kind, row - reach)
-                        prefetch(kind, row + reach)
-                        row += pw
-                    if movement or cop_movement:  # the grid rows a move writes to
-                        cell = hb - halo * width
-                        for _ in range(2 * halo + 1):
-                            prefetch(grid, cell - halo)
-                            prefetch(grid, cell + halo)
-                            cell += width
-                    else:
-                        prefetch(grid, hb)
-        a = order[idx]
-        here = pos[a]
-        if here < 0:
-            continue
-        y = here // width
-        x = here - y * width
-        if a < n_cit:
-            if jail_left[a] >= 0:  # jailed in place (Mesa's example)
-                continue
-            for phase in range(2):  # rule M then rule A, or A then M (act_first)
-                if (phase == 0) == act_first:
-                    if movement:
-                        j = _pick_empty(
-                            kind, _base(y, x, width, halo), cit_lin, rng, region_p, -1, buf
-                        )
-                        if j >= 0:
-                            ny = _wrap(y + cit_dy[j], height)
-                            nx = _wrap(x + cit_dx[j], width)
-                            own = K_ACTIVE if active[a] == 1 else K_QUIET
-                            _relocate(a, y, x, ny, nx, own, pos, grid, kind, height, width, halo)
-                            y = ny
-                            x = nx
-                else:  # rule A: active iff G - R P > T
-                    cops, actives = _look(kind, _base(y, x, width, halo), cit_lin)
-                    # A counts the citizen herself (Epstein: "A is always at least 1");
-                    # NetLogo's vision holds her own patch, so when already active she is
-                    # counted a second time.
-                    actives += 1
-                    if self_twice and active[a] == 1:
-                        actives += 1
-                    p = arrest_probability(cops, actives, k, rule)
-                    g = 4 * a
-                    now = 1 if goes_active(gtr[g], gtr[g + 1], p, gtr[g + 2]) else 0
-                    if now != active[a]:
-                        active[a] = now
-                        set_kind_yx(kind, y, x, K_ACTIVE if now else K_QUIET, height, width, halo)
-        else:
-            region = cop_region[a - n_cit] if locked else -1
-            for phase in range(2):  # rule M then rule C, or C then M (act_first)
-                if (phase == 0) == act_first:
-                    if cop_movement:
-                        j = _pick_empty(
-                            kind, _base(y, x, width, halo), cop_lin, rng, region_p, region, buf
-                        )
-                        if j >= 0:
-                            ny = _wrap(y + cop_dy[j], height)
-                            nx = _wrap(x + cop_dx[j], width)
-                            _relocate(a, y, x, ny, nx, K_COP, pos, grid, kind, height, width, halo)
-                            y = ny
-                            x = nx
-                else:  # rule C: arrest one random active citizen in vision
-                    j = _pick_active(kind, _base(y, x, width, halo), cop_lin, rng, buf)
-                    if j >= 0:
-                        sy = _wrap(y + cop_dy[j], height)
-                        sx = _wrap(x + cop_dx[j], width)
-                        _arrest(
-                            a,
-                            y,
-                            x,
-                            sy,
-                            sx,
-                            pos,
-                            grid,
-                            kind,
-                            active,
-                            jail_left,
-                            height,
-                            width,
-                            halo,
-                            rng,
-                            opts,
-                            cell_region,
-                            region,
-                        )
-                        arrests += 1
-                        if pos[a] != y * width + x:  # NetLogo's officer took the cell
-                            y = sy
-                            x = sx
-    return arrests
-
-
-@numba.njit(cache=True)
 def random_empty_cell(grid, rng, cells):
     """A uniformly random empty cell among ``cells``, or -1 when all are taken.
 
@@ -514,10 +357,18 @@ def step(
     all_cells,
     rng,
 ):
-    """One whole step: jail releases, then the random-sequential sweep.
+    """One whole step: jail releases, then every agent activated once in a fresh random
+    order; returns (released, arrests).
 
-    A single entry point because passing a numpy Generator into numba costs microseconds
-    per call, a visible share of a small world's step. Returns (released, arrests).
+    One entry point, and the only one with the full state in its signature: passing a numpy
+    Generator into numba costs microseconds per call, a visible share of a small world's
+    step.
+
+    Epstein (2002): "An agent or cop is selected at random and, under rule M, moves to a
+    random site within his vision, where he acts in accord with rule C (if a cop) or A
+    (if an agent)". With ``OPT_ACT_FIRST`` an agent acts first and then moves (Mesa's
+    example). Citizens arrested earlier in the same step do not act; jailed citizens and
+    off-duty officers are skipped.
     """
     released = release_and_place(
         pos,
@@ -533,29 +384,124 @@ def step(
         all_cells,
         rng,
     )
-    arrests = step_random_sequential(
-        pos,
-        grid,
-        kind,
-        n_cit,
-        gtr,
-        active,
-        jail_left,
-        cop_region,
-        cell_region,
-        region_p,
-        cit_lin,
-        cit_dy,
-        cit_dx,
-        cop_lin,
-        cop_dy,
-        cop_dx,
-        height,
-        width,
-        halo,
-        k,
-        opts,
-        order,
-        rng,
-    )
+    shuffle_order(order, rng)
+    rule = opts[OPT_RULE]
+    movement = opts[OPT_MOVEMENT] != 0
+    cop_movement = opts[OPT_COP_MOVEMENT] != 0
+    act_first = opts[OPT_ACT_FIRST] != 0
+    locked = opts[OPT_COPS_LOCKED] != 0
+    self_twice = opts[OPT_SELF_TWICE] != 0
+    buf = np.empty(max(cit_lin.shape[0], cop_lin.shape[0]) + 1, dtype=np.int64)
+    arrests = 0
+    n_order = order.shape[0]
+    pw = width + 2 * halo
+    # On big grids fetch ahead: agent idx + PF_POS's position, agent idx + PF_AHEAD's
+    # neighbourhood rows and rule-A inputs (docs/performance.md). Small grids sit in L1.
+    pf = height * width >= PREFETCH_CELLS
+    reach = 2 * halo if (movement or cop_movement) else halo
+    for idx in range(n_order):
+        if pf:
+            if idx + PF_POS < n_order:
+                prefetch(pos, order[idx + PF_POS])
+            if idx + PF_AHEAD < n_order:
+                b = order[idx + PF_AHEAD]
+                hb = pos[b]
+                if hb >= 0:
+                    if b < n_cit:
+                        prefetch(gtr, 4 * b)
+                        prefetch(jail_left, b)
+                        prefetch(active, b)
+                    by = hb // width
+                    # rows within 2 r: the look after a move of up to r rows
+                    row = _base(by, hb - by * width, width, halo) - reach * pw
+                    for _ in range(2 * reach + 1):
+                        prefetch(kind, row - reach)
+                        prefetch(kind, row + reach)
+                        row += pw
+                    if movement or cop_movement:  # the grid rows a move writes to
+                        cell = hb - halo * width
+                        for _ in range(2 * halo + 1):
+                            prefetch(grid, cell - halo)
+                            prefetch(grid, cell + halo)
+                            cell += width
+                    else:
+                        prefetch(grid, hb)
+        a = order[idx]
+        here = pos[a]
+        if here < 0:
+            continue
+        y = here // width
+        x = here - y * width
+        if a < n_cit:
+            if jail_left[a] >= 0:  # jailed in place (Mesa's example)
+                continue
+            for phase in range(2):  # rule M then rule A, or A then M (act_first)
+                if (phase == 0) == act_first:
+                    if movement:
+                        j = _pick_empty(
+                            kind, _base(y, x, width, halo), cit_lin, rng, region_p, -1, buf
+                        )
+                        if j >= 0:
+                            ny = _wrap(y + cit_dy[j], height)
+                            nx = _wrap(x + cit_dx[j], width)
+                            own = K_ACTIVE if active[a] == 1 else K_QUIET
+                            _relocate(a, y, x, ny, nx, own, pos, grid, kind, height, width, halo)
+                            y = ny
+                            x = nx
+                else:  # rule A: active iff G - R P > T
+                    cops, actives = _look(kind, _base(y, x, width, halo), cit_lin)
+                    # A counts the citizen herself (Epstein: "A is always at least 1");
+                    # NetLogo's vision holds her own patch, so when already active she is
+                    # counted a second time.
+                    actives += 1
+                    if self_twice and active[a] == 1:
+                        actives += 1
+                    p = arrest_probability(cops, actives, k, rule)
+                    g = 4 * a
+                    now = 1 if goes_active(gtr[g], gtr[g + 1], p, gtr[g + 2]) else 0
+                    if now != active[a]:
+                        active[a] = now
+                        set_kind_yx(kind, y, x, K_ACTIVE if now else K_QUIET, height, width, halo)
+        else:
+            region = cop_region[a - n_cit] if locked else -1
+            for phase in range(2):  # rule M then rule C, or C then M (act_first)
+                if (phase == 0) == act_first:
+                    if cop_movement:
+                        j = _pick_empty(
+                            kind, _base(y, x, width, halo), cop_lin, rng, region_p, region, buf
+                        )
+                        if j >= 0:
+                            ny = _wrap(y + cop_dy[j], height)
+                            nx = _wrap(x + cop_dx[j], width)
+                            _relocate(a, y, x, ny, nx, K_COP, pos, grid, kind, height, width, halo)
+                            y = ny
+                            x = nx
+                else:  # rule C: arrest one random active citizen in vision
+                    j = _pick_active(kind, _base(y, x, width, halo), cop_lin, rng, buf)
+                    if j >= 0:
+                        sy = _wrap(y + cop_dy[j], height)
+                        sx = _wrap(x + cop_dx[j], width)
+                        _arrest(
+                            a,
+                            y,
+                            x,
+                            sy,
+                            sx,
+                            pos,
+                            grid,
+                            kind,
+                            active,
+                            jail_left,
+                            height,
+                            width,
+                            halo,
+                            rng,
+                            opts,
+                            cell_region,
+                            region,
+                        )
+                        arrests += 1
+                        if pos[a] != y * width + x:  # NetLogo's officer took the cell
+                            y = sy
+                            x = sx
     return released, arrests
