@@ -19,8 +19,7 @@ Replication r uses seed ``SeedSequence(root_seed, spawn_key=(r,))`` at every exp
 (common random numbers), so two experiments differ by their parameters, not their draws.
 
 ``catalogued_model(name)`` is a model's ready-made connector: a named scenario as the base,
-and the uncertainties and levers its catalogue entry declares (for the Belarus model, the
-war and the actors' hidden states, and the West's policies).
+and the uncertainties and levers its catalogue entry declares.
 """
 
 from __future__ import annotations

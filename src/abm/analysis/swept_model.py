@@ -32,7 +32,7 @@ def entry(results: Results) -> catalog.Entry | None:
 
 
 def step_label(results: Results) -> str:
-    """How a step is called on axes (``week`` for the Belarus model)."""
+    """How a step is called on axes (its catalogue entry says, e.g. ``week``)."""
     e = entry(results)
     return e.step_label if e is not None else "step"
 

@@ -21,7 +21,7 @@ COLORS = {
     "police": "#222222",
     "quiet_pro_russian": "#9FB4D9",
     "empty": "#FFFFFF",
-    # citizens' orientation in the Belarus model, on the grid and in the protest plot
+    # citizens' orientation, on the grid and in the protest plot
     "pro_western": "#3A6FB0",
     "pro_russian": "#E8A33D",
 }
