@@ -4,10 +4,9 @@ function of (resolved parameters, seed, steps), reduced to a flat summary.
 ``abm.runner.prepare`` has already merged the scenario (default ``baseline``) and the
 overrides and validated them. The summary is flat (numbers, strings or None):
 
-- ``scenario``, ``final_class`` (the highest-ranked outcome, or ``status_quo``; see
-  ``abm.belarus.outcomes``), ``week_<outcome>`` for each of intervention, mutiny,
-  mass_mutiny, uprising, substitution_attempt, substitution, ejection, russian_intervention
-  (first week, None when it never happened);
+- ``scenario``, ``final_class`` (the highest-ranked outcome, or ``status_quo``), and
+  ``week_<outcome>`` for each outcome declared in ``abm.belarus.outcomes`` (first week,
+  None when it never happened);
 - scalars: max_support_level, final_support_level, mean_support_level, peak_active_share,
   peak_turnout, total_casualties, final_exasperation, final_penetration, n_mutinies,
   substitution_attempts, people_per_agent.
