@@ -22,6 +22,7 @@ import networkx as nx
 from abm.belarus.actors.kremlin import logistic
 
 GARRISON, BORDER, UKRAINE = "garrison", "border", "ukraine"
+MUTINY_MODES = ("withdraw", "refuse", "side_with_protesters", "clash")
 BRIGADE_SIZE = 3
 
 
