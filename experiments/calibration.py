@@ -203,12 +203,12 @@ def main(argv: list[str] | None = None) -> int:
         help="override a parameter in both scenarios",
     )
     args = ap.parse_args(argv)
-    from abm.belarus.runner import prepare
     from abm.params import parse_assignments
+    from abm.runner import prepare
 
     extra = dict(parse_assignments(args.set))
     for sc in SCENARIOS:  # validate before any work
-        prepare({"scenario": sc, **extra}, args.steps)
+        prepare("belarus", {"scenario": sc, **extra}, args.steps)
     jobs = [(sc, seed, args.steps, extra) for sc in SCENARIOS for seed in range(args.seeds)]
     t0 = time.perf_counter()
     # spawn, not fork: forking a process that already runs threads (numba, a test runner) can

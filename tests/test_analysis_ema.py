@@ -108,12 +108,14 @@ def test_replication_seeds_are_distinct_and_stable():
 
 
 def test_belarus_connector_runs_a_tiny_experiment_and_matches_the_runner():
-    from abm.analysis.ema import BELARUS_LEVERS, BELARUS_UNCERTAINTIES, belarus_model
+    from abm import catalog
+    from abm.analysis.ema import catalogued_model
 
+    entry = catalog.get("belarus")
     small = {"n_citizens": 1000}
-    model = belarus_model(replications=2, steps=8, constants=small, root_seed=3)
-    assert [u.name for u in model.uncertainties] == list(BELARUS_UNCERTAINTIES)
-    assert [lv.name for lv in model.levers] == list(BELARUS_LEVERS)
+    model = catalogued_model("belarus", replications=2, steps=8, constants=small, root_seed=3)
+    assert [u.name for u in model.uncertainties] == list(entry.uncertainties)
+    assert [lv.name for lv in model.levers] == list(entry.levers)
     strength = next(u for u in model.uncertainties if u.name == "ukraine_strength")
     assert (strength.lower_bound, strength.upper_bound) == (30000.0, 120000.0)  # half, double
     names = {o.name for o in model.outcomes}
@@ -124,7 +126,7 @@ def test_belarus_connector_runs_a_tiny_experiment_and_matches_the_runner():
         assert ((outcomes[name] >= 0) & (outcomes[name] <= 1)).all()
     row = experiments.iloc[0]
     params = {"scenario": "baseline", **small}
-    params.update({n: row[n] for n in [*BELARUS_UNCERTAINTIES, *BELARUS_LEVERS]})
+    params.update({n: row[n] for n in [*entry.uncertainties, *entry.levers]})
     direct = [run("belarus", params, replication_seed(3, r), 8).summary for r in range(2)]
     assert outcomes["mean_support_level"][0] == pytest.approx(
         np.mean([d["mean_support_level"] for d in direct]), abs=0
@@ -132,9 +134,11 @@ def test_belarus_connector_runs_a_tiny_experiment_and_matches_the_runner():
 
 
 def test_belarus_connector_refuses_unknown_names_and_scenarios():
-    from abm.analysis.ema import belarus_model
+    from abm.analysis.ema import catalogued_model
 
     with pytest.raises(ParameterError, match="war_trajectry"):
-        belarus_model(["war_trajectry"])
+        catalogued_model("belarus", ["war_trajectry"])
     with pytest.raises(ParameterError, match="scenario"):
-        belarus_model(scenario="no_such_scenario")
+        catalogued_model("belarus", scenario="no_such_scenario")
+    with pytest.raises(ParameterError, match="model"):
+        catalogued_model("no_such_model")

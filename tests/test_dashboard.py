@@ -36,8 +36,7 @@ def test_a_scenario_schedule_is_shown_at_week_0_with_a_note_until_overridden():
 
 
 def test_a_control_must_name_a_real_parameter_and_stay_in_its_range():
-    kwargs = {k: getattr(EPSTEIN, k) for k in ("key", "title", "params", "scenarios")}
-    kwargs.update(default_scenario="run2", model_class=EPSTEIN.model_class)
+    kwargs = {"key": "epstein", "default_scenario": "run2", "model_class": EPSTEIN.model_class}
     with pytest.raises(ValueError, match="unknown"):
         ModelSpec(**kwargs, controls=(Control("no_such_param", "x", 0, 1),))
     with pytest.raises(ParameterError, match="legitimacy"):

@@ -93,14 +93,14 @@ import os
 
 import pandas as pd
 
+from abm import catalog
+from abm.contract import RunResult
 from abm.params import Param, ParamSet
-from abm.runner import RunResult, register
-from abm.sweep import register_model_params
 
 
-@register("sweep_test_dask_toy")
-def run_dask_toy(params, seed, steps):
+def run_dask_toy(setup, seed):
     \"\"\"x == 3 kills the Dask worker process running it; x == 4 raises.\"\"\"
+    params = setup.params
     x = int(params["x"])
     if x == 3:
         os._exit(5)
@@ -109,8 +109,13 @@ def run_dask_toy(params, seed, steps):
     return RunResult("sweep_test_dask_toy", dict(params), seed, 0, {"y": x}, pd.DataFrame())
 
 
-register_model_params(
-    "sweep_test_dask_toy", ParamSet([Param("x", 0, "int", "toy input", low=0, high=9)])
+catalog.register(
+    catalog.Entry(
+        "sweep_test_dask_toy",
+        "Dask toy",
+        ParamSet([Param("x", 0, "int", "toy input", low=0, high=9)]),
+        run_dask_toy,
+    )
 )
 """
 

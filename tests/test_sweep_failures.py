@@ -14,24 +14,24 @@ import duckdb
 import pandas as pd
 import pytest
 
+from abm import catalog
+from abm.contract import RunResult
 from abm.params import Param, ParamSet
-from abm.runner import RunResult, register
-from abm.sweep import SweepSpec, register_model_params, run_sweep
+from abm.sweep import SweepSpec, run_sweep
 from abm.sweep.read import read_table
 
 TOY = "sweep_test_toy"
 RAISES, DIES = 13, 17
 
 
-@register(TOY)
-def run_toy(params, seed, steps):
+def run_toy(setup, seed):
     """x == 13 raises (unless ABM_TOY_CURED is set), x == 17 kills its worker process."""
+    params, steps = setup.params, setup.steps
     x = int(params.get("x", 0))
     if x == RAISES and not os.environ.get("ABM_TOY_CURED"):
         raise ValueError(f"x={x} is cursed")
     if x == DIES:
         os._exit(3)
-    steps = 3 if steps is None else steps
     summary = {
         "y": x * 0.5 + (seed % 1000) / 1000,
         # null while x < 4, then an int: the column's type is only known later
@@ -45,7 +45,15 @@ def run_toy(params, seed, steps):
     return RunResult(TOY, dict(params), seed, steps, summary, series)
 
 
-register_model_params(TOY, ParamSet([Param("x", 0, "int", "toy input", low=0, high=100)]))
+catalog.register(
+    catalog.Entry(
+        TOY,
+        "sweep failure toy",
+        ParamSet([Param("x", 0, "int", "toy input", low=0, high=100)]),
+        run_toy,
+        default_steps=3,
+    )
+)
 
 
 def toy_spec(xs, **over) -> SweepSpec:
@@ -128,17 +136,13 @@ def test_rerun_skips_recorded_failures_unless_asked_to_retry_them(tmp_path, monk
     assert len(read_table(out, "runs")) == 6
 
 
-def test_model_not_declared_for_sweeps_is_refused():
+def test_model_not_in_the_catalogue_is_refused():
     from abm.errors import ParameterError
 
-    @register("sweep_test_undeclared")
-    def _undeclared(params, seed, steps):  # pragma: no cover - never run
-        raise AssertionError
-
     with pytest.raises(ParameterError) as err:
-        SweepSpec.from_dict({"model": "sweep_test_undeclared"})
+        SweepSpec.from_dict({"model": "sweep_test_uncatalogued"})
     assert err.value.field == "model"
-    assert "register_model_params" in err.value.allowed
+    assert TOY in err.value.allowed and "belarus" in err.value.allowed
 
 
 def test_tasks_cancelled_by_the_executor_stop_the_sweep_without_recording_failures(tmp_path):

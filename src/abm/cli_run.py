@@ -1,10 +1,11 @@
 """`abm run`, `abm scenarios`, `abm params`: the Belarus model from the command line.
 
 ``abm run --scenario NAME [--seed S] [--steps N] [--set PARAM=VALUE ...] [--out DIR]`` prints
-a short narrative (weeks and events) and writes DIR/series.csv (one row per step),
-DIR/events.csv (step,event,cause) and DIR/summary.json (see docs/schema.md). Every input is
-validated before the run starts; files are written under temporary names and renamed, so a
-failed run leaves nothing half-written.
+the model's narrative of the run (``abm.belarus.narrative``) and writes DIR/series.csv (one
+row per step), DIR/events.csv (step,event,cause) and DIR/summary.json (see
+docs/schema.md). Every input is validated once, through ``abm.runner.prepare``, before the
+run starts; files are written under temporary names and renamed, so a failed run leaves
+nothing half-written.
 """
 
 from __future__ import annotations
@@ -14,15 +15,11 @@ import csv
 import json
 import os
 import textwrap
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from abm.errors import ParameterError
 from abm.params import parse_assignments
-
-#: How many individual mutinies a narrative prints per week before summarising the rest.
-MUTINY_LINES = 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -60,66 +57,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 # ------------------------------------------------------------------------------------ run
 def run(args: argparse.Namespace) -> int:
-    from abm.belarus.runner import prepare
+    from abm.belarus.narrative import narrative
+    from abm.runner import execute, prepare
 
     overrides: dict[str, Any] = dict(parse_assignments(args.set))
     overrides["scenario"] = args.scenario
-    name, params, steps = prepare(overrides, args.steps)  # validates before any work
-    out = Path(args.out) if args.out else Path("out") / name
-
-    from abm.runner import run as run_model
-
-    result = run_model("belarus", {"scenario": name, **params}, args.seed, steps)
+    setup = prepare("belarus", overrides, args.steps)  # validates once, before any work
+    out = Path(args.out) if args.out else Path("out") / str(setup.scenario)
+    result = execute(setup, args.seed)
     print(narrative(result))
     write_outputs(out, result)
     print(f"wrote {out / 'series.csv'}, {out / 'events.csv'}, {out / 'summary.json'}")
     return 0
-
-
-def narrative(result) -> str:
-    """A few readable lines: the setting, the weeks and events, the classification."""
-    from abm.belarus.params import SUPPORT_LEVELS
-    from abm.belarus.scenarios import get_scenario
-
-    s, df = result.summary, result.series
-    lines = [
-        f"{s['scenario']}: {get_scenario(s['scenario']).description}",
-        f"seed {result.seed}, {result.steps} weeks, one citizen agent = "
-        f"{s['people_per_agent']:,.0f} people",
-    ]
-    levels = df["support_level"].tolist()
-    path = [f"{SUPPORT_LEVELS[levels[0]]} (week 0)"]
-    path += [
-        f"{SUPPORT_LEVELS[lv]} (week {w})"
-        for w, (prev, lv) in enumerate(zip(levels, levels[1:], strict=False), start=1)
-        if lv != prev
-    ]
-    shown = path if len(path) <= 6 else path[:3] + ["..."] + path[-2:]
-    lines.append("support: " + " -> ".join(shown))
-    extra: Counter = Counter()  # mutinies beyond MUTINY_LINES, per week
-    shown_mutinies: Counter = Counter()
-    purge_weeks = [step for step, event, _ in result.events if event == "purge"]
-    events = [e for e in result.events if e[1] != "purge"]  # summarised in one line below
-    for i, (step, event, cause) in enumerate(events):
-        if event == "mutiny" and shown_mutinies[step] >= MUTINY_LINES:
-            extra[step] += 1
-        else:
-            shown_mutinies[step] += event == "mutiny"
-            lines.append(textwrap.shorten(f"week {step}: {event} - {cause}", 160))
-        last_of_week = i + 1 == len(events) or events[i + 1][0] != step
-        if last_of_week and extra[step]:
-            lines.append(f"week {step}: ... and {extra[step]} more units mutiny")
-    if purge_weeks:
-        shown_weeks = ", ".join(str(w) for w in purge_weeks[:8])
-        more = ", ..." if len(purge_weeks) > 8 else ""
-        lines.append(
-            f"purges (rotations of security chiefs): {len(purge_weeks)}, weeks {shown_weeks}{more}"
-        )
-    lines.append(
-        f"final classification: {s['final_class']} (peak turnout {s['peak_turnout']:.1%}, "
-        f"casualties {s['total_casualties']:,}, exasperation {s['final_exasperation']:.2f})"
-    )
-    return "\n".join(lines)
 
 
 def summary_document(result) -> dict[str, Any]:

@@ -12,21 +12,25 @@ import re
 import sys
 from pathlib import Path
 
+from abm import catalog
 from abm.params import ParamSet, markdown_table
 
 ODD_PATH = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
 
 
 def tables() -> dict[str, str]:
-    """Marker name -> Markdown table, one per Belarus parameter group, plus the engine's."""
-    from abm.belarus.params import BELARUS_PARAMS
-    from abm.engine.params import EPSTEIN_PARAMS
-
-    groups: dict[str, list] = {}
-    for p in BELARUS_PARAMS:
-        groups.setdefault(p.group or "other", []).append(p)
-    out = {f"belarus-{g}": markdown_table(ParamSet(ps)) for g, ps in groups.items()}
-    out["epstein"] = markdown_table(EPSTEIN_PARAMS)
+    """Marker name -> Markdown table, for every built-in model of the catalogue: one table
+    per parameter group (``<model>-<group>``), or one (``<model>``) for an ungrouped set."""
+    out: dict[str, str] = {}
+    for entry in catalog.BUILTIN:
+        groups: dict[str, list] = {}
+        for p in entry.params:
+            groups.setdefault(p.group, []).append(p)
+        if set(groups) == {""}:
+            out[entry.name] = markdown_table(entry.params)
+            continue
+        for g, ps in groups.items():
+            out[f"{entry.name}-{g or 'other'}"] = markdown_table(ParamSet(ps))
     return out
 
 

@@ -1,75 +1,62 @@
 """One run of a model as a pure function of (model name, parameters, seed, steps).
 
-Sweeps, the EMA connector and the CLI all call ``run``; they never reach into a model's
-internals. A model registers a runner under a name; the runner validates parameters before
-building anything and returns a ``RunResult``.
+The one path every run takes - ``abm run``, sweeps (their probe and workers), the EMA
+connector and, for the resolving half, the dashboard: ``prepare`` looks the model up in the
+catalogue, merges its scenario, the caller's overrides and schedules, and validates every
+name and value once, before any work; ``execute`` hands the resulting ``RunSetup`` (read-only
+``Values``) to the model's run function, which need not validate again.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
-
+from abm import catalog
+from abm.contract import RunResult, RunSetup
 from abm.errors import ParameterError
 
-
-@dataclass
-class RunResult:
-    """Everything one run produces.
-
-    ``summary`` holds flat scalars only (numbers, bools, strings or None), e.g. each
-    outcome's first week (None when it never happened) and the final classification;
-    ``series`` has one row per step (step 0 = initial state); ``events`` are
-    (step, event, cause) triples in the order they happened.
-    """
-
-    model: str
-    params: dict[str, Any]
-    seed: int
-    steps: int
-    summary: dict[str, Any]
-    series: pd.DataFrame
-    events: list[tuple[int, str, str]] = field(default_factory=list)
-    elapsed_s: float = 0.0
-
-
-Runner = Callable[[Mapping[str, Any], int, int | None], RunResult]
-_RUNNERS: dict[str, Runner] = {}
-
-
-def register(name: str) -> Callable[[Runner], Runner]:
-    def deco(fn: Runner) -> Runner:
-        _RUNNERS[name] = fn
-        return fn
-
-    return deco
+__all__ = ["RunResult", "RunSetup", "execute", "models", "prepare", "run"]
 
 
 def models() -> list[str]:
-    _load_builtin()
-    return sorted(_RUNNERS)
+    """Every runnable model's name (the catalogue's)."""
+    return catalog.names()
 
 
-def run(model: str, params: Mapping[str, Any], seed: int, steps: int | None = None) -> RunResult:
-    """Run ``model`` once; raises ParameterError on bad input before any work starts.
+def prepare(model: str, params: Mapping[str, Any], steps: int | None = None) -> RunSetup:
+    """Resolve and validate a run: ParameterError names the first bad field.
 
-    ``params`` may hold ``scenario``: the name of a scenario (Belarus) or preset (Epstein)
-    whose values are the base that the other entries override.
+    ``params`` may hold ``scenario``, the name of a named scenario whose values are the base
+    that the other entries override (default: the model's default scenario, if it has one).
+    ``steps`` None takes the scenario's horizon (else the model's default).
     """
-    _load_builtin()
-    if model not in _RUNNERS:
-        raise ParameterError("model", model, "one of " + ", ".join(sorted(_RUNNERS)))
+    entry = catalog.get(model)
+    overrides = dict(params)
+    name = overrides.pop("scenario", entry.default_scenario)
+    base: Mapping[str, Any] = {}
+    horizon = entry.default_steps
+    if name is not None:
+        name = str(name)
+        sc = entry.scenario(name)
+        base, horizon = sc.params, sc.steps
+    values = entry.params.resolve(base, overrides)
+    steps = horizon if steps is None else steps
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ParameterError("steps", steps, "an integer >= 0")
+    return RunSetup(model, name, values, steps)
+
+
+def execute(setup: RunSetup, seed: int) -> RunResult:
+    """Run a prepared setup once with ``seed``; ``elapsed_s`` times the model's work."""
+    run_function = catalog.get(setup.model).run
     t0 = time.perf_counter()
-    result = _RUNNERS[model](params, seed, steps)
+    result = run_function(setup, seed)
     result.elapsed_s = time.perf_counter() - t0
     return result
 
 
-def _load_builtin() -> None:
-    # Importing a model module registers its runner.
-    import abm.belarus.runner  # noqa: F401
-    import abm.engine.runner  # noqa: F401
+def run(model: str, params: Mapping[str, Any], seed: int, steps: int | None = None) -> RunResult:
+    """``prepare`` then ``execute``: raises ParameterError on bad input before any work."""
+    return execute(prepare(model, params, steps), seed)

@@ -1,4 +1,4 @@
-"""An EMA Workbench connector: a registered model as an EMA ``Model`` or ``ReplicatorModel``.
+"""An EMA Workbench connector: a catalogued model as an EMA ``Model`` or ``ReplicatorModel``.
 
 EMA Workbench users describe an experiment as uncertainties (parameters varied), levers
 (choices an actor controls), constants and outcomes, then call ``perform_experiments`` or
@@ -18,8 +18,8 @@ Outcomes, per experiment:
 Replication r uses seed ``SeedSequence(root_seed, spawn_key=(r,))`` at every experiment
 (common random numbers), so two experiments differ by their parameters, not their draws.
 
-``belarus_model()`` is the ready-made Belarus connector: a named scenario as the base, the
-war and the actors' hidden states as uncertainties, the West's policies as levers.
+``catalogued_model(name)`` is a model's ready-made connector: a named scenario as the base,
+and the uncertainties and levers its catalogue entry declares.
 """
 
 from __future__ import annotations
@@ -31,27 +31,11 @@ from typing import Any
 
 import numpy as np
 
+from abm import catalog
 from abm.errors import ParameterError
 from abm.params import Param, ParamSet
 
 HAPPENED = "happened_"
-
-#: Default uncertainties of the Belarus connector: the war's course and the hidden states of
-#: the actors that the article says decide between the two fears.
-BELARUS_UNCERTAINTIES = (
-    "war_trajectory",
-    "ukraine_strength",
-    "counteroffensive",
-    "penetration_initial",
-    "indispensability_base",
-    "exasperation_gain",
-    "loyalty_army",
-    "loyalty_security",
-    "morale_initial",
-    "pro_western_share",
-)
-#: Default levers: the Western policies that shape Minsk's options (mechanisms 1 and 6).
-BELARUS_LEVERS = ("sanctions", "nato_posture")
 
 
 def _ema():
@@ -62,10 +46,8 @@ def _ema():
 
 
 def model_params(model: str) -> ParamSet:
-    """The ParamSet a registered model declares (through the sweep's model lookup)."""
-    from abm.sweep.models import model_info
-
-    return model_info(model).params
+    """The ParamSet a catalogued model declares."""
+    return catalog.get(model).params
 
 
 class RunnerFunction:
@@ -147,7 +129,7 @@ def ema_model(
     root_seed: int = 0,
     name: str | None = None,
 ):
-    """Build the EMA model of registered model ``model``.
+    """Build the EMA model of catalogued model ``model``.
 
     ``uncertainties`` and ``levers`` name model parameters (ranges from the model's
     declaration, narrowed by ``ranges``); ``constants`` fix others (e.g. ``scenario``).
@@ -186,29 +168,37 @@ def ema_model(
     return m
 
 
-def belarus_model(
-    uncertainties: Iterable[str] = BELARUS_UNCERTAINTIES,
-    levers: Iterable[str] = BELARUS_LEVERS,
+def catalogued_model(
+    model: str,
+    uncertainties: Iterable[str] | None = None,
+    levers: Iterable[str] | None = None,
     *,
-    scenario: str = "baseline",
+    scenario: str | None = None,
     ranges: Mapping[str, Sequence[Any]] | None = None,
     constants: Mapping[str, Any] | None = None,
     replications: int | None = 10,
     steps: int | None = None,
     root_seed: int = 0,
 ):
-    """The Belarus model as an EMA ``ReplicatorModel`` (``replications=None``: ``Model``).
+    """A catalogued model as an EMA ``ReplicatorModel`` (``replications=None``: ``Model``).
 
-    ``scenario`` supplies every value not sampled; each uncertainty or lever replaces the
-    scenario's value by a constant. A numeric one without an explicit range in ``ranges``
-    spans half to double its scenario value (for a time schedule, its first value), within
-    the parameter's declared bounds: wide enough to explore, narrow enough to stay near the
-    calibration. Booleans and choices span all their values.
+    ``uncertainties`` and ``levers`` default to those the model's catalogue entry declares;
+    ``scenario`` (default: the model's default scenario) supplies every value not sampled,
+    and each uncertainty or lever replaces the scenario's value by a constant. A numeric one
+    without an explicit range in ``ranges`` spans half to double its scenario value (for a
+    time schedule, its first value), within the parameter's declared bounds: wide enough to
+    explore, narrow enough to stay near the calibration. Booleans and choices span all their
+    values.
     """
-    from abm.belarus.runner import prepare
+    from abm.runner import prepare
 
-    _, base, _ = prepare({"scenario": scenario}, steps)
-    params = model_params("belarus")
+    entry = catalog.get(model)
+    uncertainties = list(entry.uncertainties if uncertainties is None else uncertainties)
+    levers = list(entry.levers if levers is None else levers)
+    scenario = entry.default_scenario if scenario is None else scenario
+    start = {} if scenario is None else {"scenario": scenario}
+    base = prepare(model, start, steps).params
+    params = entry.params
     names = [*uncertainties, *levers]
     params.resolve(dict.fromkeys([n for n in names if n not in params], 0))  # name check
     chosen = dict(ranges or {})
@@ -216,15 +206,15 @@ def belarus_model(
         if name not in chosen and params[name].kind in ("float", "int", "schedule"):
             chosen[name] = default_range(params[name], base[name])
     return ema_model(
-        "belarus",
+        model,
         uncertainties,
         levers,
         ranges=chosen,
-        constants={"scenario": scenario, **dict(constants or {})},
+        constants={**start, **dict(constants or {})},
         replications=replications,
         steps=steps,
         root_seed=root_seed,
-        name="belarus",
+        name=model,
     )
 
 

@@ -15,22 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from abm.analysis import probabilities, survival, trajectories
+from abm.analysis import probabilities, survival, swept_model, trajectories
 from abm.analysis.load import Results, with_unit
 
-#: Series shown as envelopes when a sweep kept them, in this order (the Belarus model's key
-#: variables); other models' series fill up to MAX_SERIES in the order they were stored.
-KEY_SERIES = (
-    "support_level",
-    "demanded_support",
-    "exasperation",
-    "active_share",
-    "army_morale",
-    "mutinied_share",
-)
+#: At most this many series as envelopes: the model's key series (its catalogue entry's)
+#: first, then others in the order they were stored.
 MAX_SERIES = 6
-#: How the runner's step is called on axes; one step is one week in the Belarus model.
-STEP_LABELS = {"epstein": "step"}
 
 
 @dataclass
@@ -48,37 +38,12 @@ def heatmap_bins(runs: int) -> int:
     return int(np.clip(np.sqrt(runs / 20.0), 3, 8))
 
 
-def step_label(results: Results) -> str:
-    return STEP_LABELS.get(results.model, "week")
-
-
 def param_label(results: Results, name: str) -> str:
     """Axis label with unit: the manifest's unit, else the model's declared one."""
     p = results.design.param(name)
     if p.unit:
         return p.label()
-    return with_unit(name, model_units(results).get(name, ""))
-
-
-def model_units(results: Results) -> dict[str, str]:
-    """Units of the swept model's declared parameters, when its ParamSet can be found.
-
-    A model registered outside the package is found by importing the modules the spec's
-    ``imports`` names, as the sweep itself did; without it, labels go without units.
-    """
-    import importlib
-
-    for module in results.manifest.get("spec", {}).get("imports") or []:
-        try:
-            importlib.import_module(str(module))
-        except ImportError:
-            return {}
-    try:
-        from abm.sweep.models import model_info
-
-        return {p.name: p.unit for p in model_info(results.model).params}
-    except Exception:  # an unknown model or one that cannot load: no units, not a failure
-        return {}
+    return with_unit(name, swept_model.units(results).get(name, ""))
 
 
 def make_figures(results: Results, out: str | Path, confidence: float = 0.95) -> list[Figure]:
@@ -113,7 +78,15 @@ def _outcome_figures(results: Results, out: Path, confidence: float) -> list[Fig
     for p in results.design.names:
         table = probabilities.outcome_table(frame, [p], names, bounds=bounds, confidence=confidence)
         stem = out / f"probability_by_{p}"
-        plots.probability_lines(table, p, param_label(results, p), names, str(stem), confidence)
+        plots.probability_lines(
+            table,
+            p,
+            param_label(results, p),
+            names,
+            str(stem),
+            confidence,
+            colours=swept_model.colours(results),
+        )
         figs.append(
             Figure(
                 stem,
@@ -166,13 +139,18 @@ def _series_figures(results: Results, out: Path) -> list[Figure]:
     available = results.series_columns()
     if not available or "final_class" not in results.runs.columns:
         return []
-    chosen = [c for c in KEY_SERIES if c in available]
+    chosen = [c for c in swept_model.key_series(results) if c in available]
     chosen += [c for c in available if c not in chosen][: max(0, MAX_SERIES - len(chosen))]
     table = trajectories.envelopes(results, chosen[:MAX_SERIES])
     if table.empty:
         return []
     stem = out / "envelopes"
-    plots.series_envelopes(table, str(stem), step_label=step_label(results))
+    plots.series_envelopes(
+        table,
+        str(stem),
+        step_label=swept_model.step_label(results),
+        colours=swept_model.colours(results),
+    )
     return [
         Figure(
             stem,
@@ -201,7 +179,8 @@ def _event_figures(results: Results, out: Path, confidence: float) -> list[Figur
             results.horizon,
             str(stem),
             confidence=confidence,
-            step_label=step_label(results),
+            step_label=swept_model.step_label(results),
+            colours=swept_model.colours(results),
         )
         figs.append(
             Figure(
@@ -216,7 +195,12 @@ def _event_figures(results: Results, out: Path, confidence: float) -> list[Figur
     if not examples.empty:
         stem = out / "event_timelines"
         plots.event_timelines(
-            examples, results.outcomes, results.horizon, str(stem), step_label=step_label(results)
+            examples,
+            results.outcomes,
+            results.horizon,
+            str(stem),
+            step_label=swept_model.step_label(results),
+            colours=swept_model.colours(results),
         )
         figs.append(
             Figure(

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from abm.analysis import discovery, figures, probabilities, sensitivity
+from abm.analysis import discovery, figures, probabilities, sensitivity, swept_model
 from abm.analysis.load import WEEK_PREFIX, Results, load
 
 
@@ -62,7 +62,7 @@ def _header(res: Results) -> list[str]:
         ("scenario", spec.get("scenario") or "model defaults"),
         ("design", _design_text(res)),
         ("replicates per point", res.design.replicates),
-        ("horizon", f"{res.horizon} {figures.step_label(res)}s" if res.horizon else "?"),
+        ("horizon", f"{res.horizon} {swept_model.step_label(res)}s" if res.horizon else "?"),
         ("root seed", spec.get("seed", "")),
         ("common random numbers", spec.get("common_random_numbers", "")),
         ("abm version", m.get("abm_version", "")),
@@ -75,7 +75,7 @@ def _header(res: Results) -> list[str]:
     lines += [f"| {k} | {v} |" for k, v in facts if v not in ("", None)]
     lines += ["", "## Varied parameters", "", "| parameter | range or values | unit |"]
     lines += ["|---|---|---|"]
-    units = figures.model_units(res)
+    units = swept_model.units(res)
     for p in res.design.params:
         if p.bounds:
             what = f"[{p.low:g}, {p.high:g}]"
@@ -126,16 +126,21 @@ def _outcomes(res: Results, confidence: float) -> list[str]:
     ind = res.indicators()
     k = ind.sum().to_numpy()
     low, high = probabilities.wilson_interval(k, np.full_like(k, n), confidence)
+    meaning = {o["name"]: o["description"] for o in swept_model.outcomes(res)}
     lines += [
-        f"| outcome | runs | share | {confidence:.0%} Wilson interval | week: median (IQR) |",
-        "|---|---|---|---|---|",
+        f"| outcome | runs | share | {confidence:.0%} Wilson interval | week: median (IQR) "
+        "| meaning |",
+        "|---|---|---|---|---|---|",
     ]
     for i, o in enumerate(res.outcomes):
         w = res.runs[WEEK_PREFIX + o].dropna().astype(float)
         weeks = (
             f"{w.median():.0f} ({w.quantile(0.25):.0f}-{w.quantile(0.75):.0f})" if len(w) else "-"
         )
-        lines.append(f"| {o} | {k[i]} | {k[i] / n:.3f} | [{low[i]:.3f}, {high[i]:.3f}] | {weeks} |")
+        lines.append(
+            f"| {o} | {k[i]} | {k[i] / n:.3f} | [{low[i]:.3f}, {high[i]:.3f}] | {weeks} "
+            f"| {meaning.get(o, '')} |"
+        )
     if "final_class" in res.runs:
         counts = res.runs["final_class"].value_counts()
         lines += ["", "Final classification: " + ", ".join(f"{c} {v}" for c, v in counts.items())]

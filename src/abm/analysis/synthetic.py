@@ -7,8 +7,8 @@ fall inside its interval. Two ways to get such results:
 - ``write_results`` writes a results folder in the sweep schema (docs/schema.md, the
   manifest ``abm sweep`` writes) directly from chosen outcome probabilities, with failed
   runs or NaN outputs injected where a test wants them, in well under a second;
-- importing this module registers the runner ``toy_outcomes`` (parameters a, b, c in
-  [0, 1]), so a real ``abm sweep`` with ``imports = ["abm.analysis.synthetic"]`` produces
+- importing this module registers the catalogue entry ``toy_outcomes`` (parameters a, b,
+  c in [0, 1]), so a real ``abm sweep`` with ``imports = ["abm.analysis.synthetic"]`` produces
   the same kind of results through the real sweep machinery.
 
 In both, each outcome happens in a run with its probability at the run's parameters, at a
@@ -29,8 +29,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from abm import catalog
+from abm.contract import RunResult, RunSetup
 from abm.params import Param, ParamSet
-from abm.runner import RunResult, register
 
 Probability = Callable[[Mapping[str, Any]], Any]
 
@@ -77,24 +78,24 @@ def simulate(
     return summary, series
 
 
-@register("toy_outcomes")
-def run_toy(params: Mapping[str, Any], seed: int, steps: int | None) -> RunResult:
-    """The toy model as a registered runner (see the module docstring)."""
-    p = TOY_PARAMS.resolve(params)
-    steps = TOY_STEPS if steps is None else steps
-    summary, series = simulate(p, np.random.default_rng(seed), steps, TOY_PROBABILITIES)
-    return RunResult("toy_outcomes", dict(p), seed, steps, summary, series)
+def run_toy(setup: RunSetup, seed: int) -> RunResult:
+    """The toy model's run function (see the module docstring)."""
+    summary, series = simulate(
+        setup.params, np.random.default_rng(seed), setup.steps, TOY_PROBABILITIES
+    )
+    return RunResult("toy_outcomes", dict(setup.params), seed, setup.steps, summary, series)
 
 
-def _declare_toy() -> None:
-    try:
-        from abm.sweep.models import register_model_params
-    except ImportError:  # the sweep package is optional for the synthetic writer
-        return
-    register_model_params("toy_outcomes", TOY_PARAMS)
-
-
-_declare_toy()
+catalog.register(
+    catalog.Entry(
+        name="toy_outcomes",
+        title="Toy model with known outcome probabilities",
+        params_ref=TOY_PARAMS,
+        run_ref=run_toy,
+        default_steps=TOY_STEPS,
+        step_label="week",
+    )
+)
 
 
 @dataclass(frozen=True)

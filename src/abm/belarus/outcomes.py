@@ -19,7 +19,10 @@ Logged only, not outcomes (``LOGGED_ONLY``): ``purge`` (Lukashenko rotates the c
 the unit he believes most penetrated) and ``loyalist_ejection`` (a Moscow-installed
 loyalist toppled by revolt).
 
-Final classification: the highest-ranked outcome that happened (``RANK``), or status_quo.
+Each is declared once in ``DECLARED`` (name, rank, description, colour); the run summary,
+the narrative, the sweep manifest (hence the report and its figures) and the dashboard all
+read that declaration. Final classification: the highest-ranked outcome that happened
+(``RANK``), or status_quo.
 The ranking orders outcomes by how far the regime changed, and puts the path-specific
 ``substitution`` above the generic ``ejection`` it implies, so a run's class names the path:
 intervention < mutiny < substitution_attempt < uprising < mass_mutiny < ejection
@@ -30,31 +33,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-OUTCOMES = (
-    "intervention",
-    "mutiny",
-    "mass_mutiny",
-    "uprising",
-    "substitution_attempt",
-    "substitution",
-    "ejection",
-    "russian_intervention",
+from abm.contract import Outcome
+
+STATUS_QUO = "status_quo"
+#: Every class a run can end in, declared once: name, rank, description and the one colour
+#: every figure and the dashboard use. Listed in the order outcomes usually happen (the
+#: order of the summary's ``week_<outcome>`` keys); ``rank`` gives the classification.
+DECLARED = (
+    Outcome(STATUS_QUO, 0, "none of the outcomes by the horizon", "#7F7F7F"),
+    Outcome("intervention", 1, "Belarusian units fighting inside Ukraine", "#FF7F0E"),
+    Outcome("mutiny", 2, "an army unit mutinies", "#BCBD22"),
+    Outcome(
+        "mass_mutiny", 5, "mutinied units hold mass_mutiny_share of the army's strength", "#8C564B"
+    ),
+    Outcome("uprising", 4, "the active share reaches what the loyal forces can contain", "#D62728"),
+    Outcome("substitution_attempt", 3, "the Kremlin tries to replace Lukashenko", "#17BECF"),
+    Outcome("substitution", 7, "a substitution attempt succeeds", "#1F77B4"),
+    Outcome("ejection", 6, "Lukashenko loses power (substitution or revolt)", "#111111"),
+    Outcome("russian_intervention", 8, "Russian forces intervene inside Belarus", "#2CA02C"),
 )
+#: The outcomes' names (every declared class but status_quo), in the order above.
+OUTCOMES = tuple(o.name for o in DECLARED if o.name != STATUS_QUO)
 #: Events logged for the record that are not outcomes: they never classify a run, have no
 #: ``week_<event>`` in the summary and do not stop a run from being status_quo.
 LOGGED_ONLY = ("purge", "loyalist_ejection")
-STATUS_QUO = "status_quo"
-RANK = {
-    STATUS_QUO: 0,
-    "intervention": 1,
-    "mutiny": 2,
-    "substitution_attempt": 3,
-    "uprising": 4,
-    "mass_mutiny": 5,
-    "ejection": 6,
-    "substitution": 7,
-    "russian_intervention": 8,
-}
+RANK = {o.name: o.rank for o in DECLARED}
 
 Event = tuple[int, str, str]
 
@@ -110,9 +113,6 @@ class OutcomeLog:
         if event not in self._once:
             self._once.add(event)
             self.record(step, event, cause)
-
-    def happened(self, event: str) -> bool:
-        return any(e == event for _, e, _ in self.events)
 
     def final_class(self) -> str:
         return classify(self.events)

@@ -1,12 +1,12 @@
-"""The Belarus model as a registered runner: one run as a pure function of (params, seed, steps).
+"""The Belarus model's run function (its catalogue entry's ``run``): one run as a pure
+function of (resolved parameters, seed, steps), reduced to a flat summary.
 
-``params`` may hold ``scenario``, the name of the base scenario (default ``baseline``) whose
-values the other entries override. The summary is flat (numbers, strings or None):
+``abm.runner.prepare`` has already merged the scenario (default ``baseline``) and the
+overrides and validated them. The summary is flat (numbers, strings or None):
 
-- ``scenario``, ``final_class`` (the highest-ranked outcome, or ``status_quo``; see
-  ``abm.belarus.outcomes``), ``week_<outcome>`` for each of intervention, mutiny,
-  mass_mutiny, uprising, substitution_attempt, substitution, ejection, russian_intervention
-  (first week, None when it never happened);
+- ``scenario``, ``final_class`` (the highest-ranked outcome, or ``status_quo``), and
+  ``week_<outcome>`` for each outcome declared in ``abm.belarus.outcomes`` (first week,
+  None when it never happened);
 - scalars: max_support_level, final_support_level, mean_support_level, peak_active_share,
   peak_turnout, total_casualties, final_exasperation, final_penetration, n_mutinies,
   substitution_attempts, people_per_agent.
@@ -15,29 +15,12 @@ values the other entries override. The summary is flat (numbers, strings or None
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 
+from abm.belarus.model import BelarusModel
 from abm.belarus.outcomes import first_weeks
-from abm.belarus.params import BELARUS_PARAMS
-from abm.belarus.scenarios import get_scenario
-from abm.errors import ParameterError
-from abm.runner import RunResult, register
+from abm.contract import RunResult, RunSetup
 from abm.schedule import Schedule
-
-DEFAULT_SCENARIO = "baseline"
-
-
-def prepare(params: Mapping[str, Any], steps: int | None) -> tuple[str, dict[str, Any], int]:
-    """Validate before any work: (scenario name, resolved parameters, steps)."""
-    params = dict(params)
-    name = str(params.pop("scenario", DEFAULT_SCENARIO))
-    sc = get_scenario(name)
-    resolved = BELARUS_PARAMS.resolve(sc.params, params)
-    steps = sc.steps if steps is None else steps
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ParameterError("steps", steps, "an integer >= 0 (weeks)")
-    return name, resolved, steps
 
 
 def plain(value: Any) -> Any:
@@ -49,16 +32,14 @@ def plain(value: Any) -> Any:
     return value
 
 
-@register("belarus")
-def run_belarus(params: Mapping[str, Any], seed: int, steps: int | None) -> RunResult:
-    from abm.belarus.model import BelarusModel
-
-    name, p, steps = prepare(params, steps)
+def run(setup: RunSetup, seed: int) -> RunResult:
+    """The catalogue's run function: ``setup`` is already resolved and validated."""
+    p, steps = setup.params, setup.steps
     model = BelarusModel(p, rng=seed, faces=False)
     model.run_for(steps)
     series = model.series()
     events = model.log.with_status_quo(steps)
-    summary: dict[str, Any] = {"scenario": name, "final_class": model.final_class()}
+    summary: dict[str, Any] = {"scenario": setup.scenario, "final_class": model.final_class()}
     summary.update(first_weeks(model.events))
     summary.update(
         max_support_level=int(series["support_level"].max()),

@@ -9,23 +9,13 @@ overridden again from the CLI (``abm run --scenario NAME --set PARAM=VALUE``).
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
 
+from abm.contract import Scenario
 from abm.errors import ParameterError
 
 DEFAULT_STEPS = 104
-
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    description: str
-    steps: int
-    params: dict[str, Any]
-    sources: tuple[str, ...] = field(default=())
 
 
 @cache
@@ -61,6 +51,7 @@ def get_scenario(name: str) -> Scenario:
     return table[name]
 
 
-def names() -> list[str]:
-    """Alias of ``scenario_names`` (the name the sweep package looks up)."""
-    return scenario_names()
+def scenario_table() -> dict[str, Scenario]:
+    """Every scenario by name, baseline first (the model's catalogue entry reads this)."""
+    table = _load()
+    return {name: table[name] for name in scenario_names()}

@@ -1,5 +1,6 @@
 """The Belarus model on the dashboard: its scenarios, the controls the issue asks for (each a
-real parameter of ``BELARUS_PARAMS``), and its views.
+real parameter of ``BELARUS_PARAMS``), and its views; its title, parameters and scenarios
+come from the model's catalogue entry.
 
 Controls -> parameters (see docs/dashboard.md for the reasoning):
 
@@ -16,8 +17,6 @@ Controls -> parameters (see docs/dashboard.md for the reasoning):
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 import pandas as pd
 import solara
@@ -26,24 +25,12 @@ from mesa.visualization.utils import update_counter
 from abm.belarus.actors.citizens import PRO_RUSSIAN
 from abm.belarus.actors.security import CAPITAL
 from abm.belarus.model import BelarusModel
-from abm.belarus.outcomes import RANK, STATUS_QUO
-from abm.belarus.params import BELARUS_PARAMS, SUPPORT_LEVELS
-from abm.belarus.scenarios import get_scenario, scenario_names
+from abm.belarus.outcomes import DECLARED
+from abm.belarus.params import SUPPORT_LEVELS
 from abm.dashboard.figures import Line, LiveGrid, grid_codes
-from abm.dashboard.spec import Control, ModelSpec, ScenarioInfo
+from abm.dashboard.spec import Control, ModelSpec
 from abm.dashboard.views import live_view, series_view
 from abm.plots.style import COLORS
-
-PW, PR = "#3A6FB0", "#E8A33D"  # pro-Western, pro-Russian (as on the grid)
-
-
-@cache
-def _scenarios() -> dict[str, ScenarioInfo]:
-    out = {}
-    for name in scenario_names():
-        s = get_scenario(name)
-        out[name] = ScenarioInfo(s.params, s.description, s.steps)
-    return out
 
 
 def _week(model: BelarusModel) -> int:
@@ -135,8 +122,8 @@ PROTEST = series_view(
     "protest",
     people_frame,
     lines=[
-        Line("active_pw", "active, pro-Western", PW),
-        Line("active_pr", "active, pro-Russian", PR),
+        Line("active_pw", "active, pro-Western", COLORS["pro_western"]),
+        Line("active_pr", "active, pro-Russian", COLORS["pro_russian"]),
         Line("jailed", "jailed", COLORS["jailed"]),
         Line("uprising", "uprising threshold", COLORS["active"], "--", width=1.0),
     ],
@@ -160,18 +147,14 @@ ARMY = series_view(
 
 
 # ------------------------------------------------------------------- outcome and events
-OUTCOME_COLORS = {
-    STATUS_QUO: "#4C8C4A",
-    "intervention": "#D98C1F",
-    "mutiny": "#D9661F",
-    "substitution_attempt": "#C44E52",
-    "uprising": "#B8334A",
-    "mass_mutiny": "#A02040",
-    "ejection": "#7A1F3D",
-    "substitution": "#5E1A4F",
-    "russian_intervention": "#3B0F2E",
-}
-assert set(OUTCOME_COLORS) == set(RANK), "a colour per outcome class"
+#: Each outcome's declared colour (the same as in every figure).
+OUTCOME_COLOURS = {o.name: o.colour for o in DECLARED}
+
+
+def ink_on(background: str) -> str:
+    """Black or white text, whichever reads better on ``background`` (#RRGGBB)."""
+    r, g, b = (int(background[i : i + 2], 16) for i in (1, 3, 5))
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "white"
 
 
 def _label(outcome: str) -> str:
@@ -188,8 +171,8 @@ def OutcomeBanner(model: BelarusModel):
         model.regime, model.regime
     )
     style = {
-        "background": OUTCOME_COLORS[outcome],
-        "color": "white",
+        "background": OUTCOME_COLOURS[outcome],
+        "color": ink_on(OUTCOME_COLOURS[outcome]),
         "padding": "10px 16px",
         "border-radius": "6px",
         "width": "100%",
@@ -220,7 +203,7 @@ def EventLog(model: BelarusModel):
         if not events:
             solara.Text(f"No events by week {_week(model)}: graded complicity holds.")
         rows = "".join(
-            f"<tr><td>{step}</td><td style='color:{OUTCOME_COLORS.get(name, '#333')}'>"
+            f"<tr><td>{step}</td><td style='color:{OUTCOME_COLOURS.get(name, '#333')}'>"
             f"<b>{_label(name)}</b></td><td>{cause}</td></tr>"
             for step, name, cause in reversed(events)
         )
@@ -244,9 +227,6 @@ _events_view.__name__ = "events_view"
 
 SPEC = ModelSpec(
     key="belarus",
-    title="Belarus between Moscow and revolt",
-    params=BELARUS_PARAMS,
-    scenarios=_scenarios,
     default_scenario="baseline",
     controls=(
         Control("war_trajectory", "War going badly for Russia (drives desperation)", 0, 1, 0.05),

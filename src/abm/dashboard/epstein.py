@@ -1,25 +1,13 @@
-"""The bare civil-violence engine (Epstein 2002) on the dashboard: its presets as scenarios."""
+"""The bare civil-violence engine (Epstein 2002) on the dashboard: its presets (the
+scenarios of its catalogue entry) and its views."""
 
 from __future__ import annotations
 
-from functools import cache
-
 from abm.dashboard.figures import Line, LiveGrid, grid_codes
-from abm.dashboard.spec import Control, ModelSpec, ScenarioInfo
+from abm.dashboard.spec import Control, ModelSpec
 from abm.dashboard.views import live_view, series_view
 from abm.engine.model import EpsteinModel
-from abm.engine.params import EPSTEIN_PARAMS
-from abm.engine.presets import preset, preset_names
 from abm.plots.style import COLORS
-
-
-@cache
-def _scenarios() -> dict[str, ScenarioInfo]:
-    out = {}
-    for name in preset_names():
-        overrides, steps, description = preset(name)
-        out[name] = ScenarioInfo(overrides, description, steps)
-    return out
 
 
 def grid_state(model: EpsteinModel):
@@ -32,9 +20,6 @@ def grid_state(model: EpsteinModel):
 
 SPEC = ModelSpec(
     key="epstein",
-    title="Civil violence (Epstein 2002)",
-    params=EPSTEIN_PARAMS,
-    scenarios=_scenarios,
     default_scenario="run2",
     controls=(
         Control("legitimacy", "Legitimacy L", 0.0, 1.0, 0.01),

@@ -30,12 +30,12 @@ DPI = 90
 #: Grid cell categories: code -> (legend label, colour). Codes index the colour map.
 EMPTY, QUIET, ACTIVE, POLICE, QUIET_PR, ACTIVE_PR = range(6)
 CATEGORIES = {
-    EMPTY: ("empty", "#FFFFFF"),
+    EMPTY: ("empty", COLORS["empty"]),
     QUIET: ("quiet", COLORS["quiet"]),
     ACTIVE: ("active", COLORS["active"]),
     POLICE: ("police", COLORS["police"]),
-    QUIET_PR: ("quiet, pro-Russian", "#9FB4D9"),
-    ACTIVE_PR: ("active, pro-Russian", "#E8A33D"),
+    QUIET_PR: ("quiet, pro-Russian", COLORS["quiet_pro_russian"]),
+    ACTIVE_PR: ("active, pro-Russian", COLORS["pro_russian"]),
 }
 WITH_ORIENTATION = {
     QUIET: "quiet, pro-Western",

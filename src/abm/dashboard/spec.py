@@ -3,8 +3,9 @@
 SolaraViz rebuilds a model on Reset by calling the model's class with keyword arguments,
 so each model gets a thin subclass (``run_class``) whose only argument is the current
 ``RunSettings`` - the scenario picked, the seed and the controls the user moved. The
-settings resolve through the model's own ``ParamSet``: a control names a real parameter,
-and every value is validated exactly as on the command line.
+settings resolve through ``abm.runner.prepare``, the one path every run takes: a control
+names a real parameter of the model's catalogue entry, every value is validated exactly as
+on the command line, and the model receives read-only ``Values`` it need not check again.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from typing import Any
 
 import mesa
 
-from abm.errors import ParameterError
-from abm.params import ParamSet
+from abm import catalog
+from abm.contract import Scenario
+from abm.params import ParamSet, Values
+from abm.runner import prepare
 from abm.schedule import Schedule
 
 
@@ -34,15 +37,6 @@ class Control:
     low: float | None = None
     high: float | None = None
     step: float | None = None
-
-
-@dataclass(frozen=True)
-class ScenarioInfo:
-    """A named scenario as the dashboard shows it: overrides, a description, its horizon."""
-
-    params: Mapping[str, Any]
-    description: str
-    steps: int
 
 
 @dataclass(frozen=True)
@@ -68,16 +62,14 @@ class RunSettings:
 class ModelSpec:
     """One model as the dashboard sees it.
 
-    ``scenarios()`` maps a scenario name to its ``ScenarioInfo`` (a run stops at its horizon);
-    ``build_kwargs(params)`` gives the model class's keyword arguments (the seed goes in as
-    ``rng``); ``views`` are functions model -> Solara element shown as cards, in order, below
-    an optional full-width ``header`` (model -> element).
+    ``key`` is the model's catalogue name: its title, parameters and scenarios (a run stops
+    at its scenario's horizon) come from there. ``build_kwargs(params)`` gives the model
+    class's keyword arguments (the seed goes in as ``rng``); ``views`` are functions
+    model -> Solara element shown as cards, in order, below an optional full-width
+    ``header`` (model -> element).
     """
 
     key: str
-    title: str
-    params: ParamSet
-    scenarios: Callable[[], Mapping[str, ScenarioInfo]]
     default_scenario: str
     controls: tuple[Control, ...]
     model_class: type[mesa.Model]
@@ -94,6 +86,17 @@ class ModelSpec:
                 if bound is not None:
                     p.coerce(bound)  # a slider may not offer values the model refuses
 
+    @property
+    def title(self) -> str:
+        return catalog.get(self.key).title
+
+    @property
+    def params(self) -> ParamSet:
+        return catalog.get(self.key).params
+
+    def scenarios(self) -> Mapping[str, Scenario]:
+        return catalog.get(self.key).scenarios()
+
     def scenario_names(self) -> list[str]:
         return list(self.scenarios())
 
@@ -103,12 +106,9 @@ class ModelSpec:
     def horizon(self, scenario: str) -> int:
         return int(self.scenarios()[scenario].steps)
 
-    def resolve(self, settings: RunSettings) -> dict[str, Any]:
-        """Defaults <- scenario <- the user's overrides, validated by the model's ParamSet."""
-        table = self.scenarios()
-        if settings.scenario not in table:
-            raise ParameterError("scenario", settings.scenario, "one of " + ", ".join(table))
-        return self.params.resolve(table[settings.scenario].params, settings.overrides)
+    def resolve(self, settings: RunSettings) -> Values:
+        """Defaults <- scenario <- the user's overrides, resolved and validated once."""
+        return prepare(self.key, {**settings.overrides, "scenario": settings.scenario}).params
 
     def same_run(self, a: RunSettings, b: RunSettings) -> bool:
         """Whether two settings make the same run (a slider moved back to the scenario's

@@ -20,10 +20,12 @@ FACE_LIMIT = 250_000
 class EpsteinModel(mesa.Model):
     """Citizens and police on a torus; one ``step()`` activates every agent once.
 
-    Parameters are validated against ``EPSTEIN_PARAMS`` (and ``check_consistent``)
-    before anything is built. ``faces`` builds a Mesa agent per citizen and officer
-    (default: when there are at most ``FACE_LIMIT`` agents); the dynamics are the same
-    either way.
+    Parameters are validated against ``EPSTEIN_PARAMS`` before anything is built, unless
+    they already are ``Values`` that ``EPSTEIN_PARAMS.resolve`` made (``abm.runner.prepare``
+    and the dashboard hand those over); ``check_consistent`` (the cross-field checks no
+    single parameter's range can express) runs either way. ``faces`` builds a Mesa agent
+    per citizen and officer (default: when there are at most ``FACE_LIMIT`` agents); the
+    dynamics are the same either way.
 
     Time: row t of ``series()`` is the state after step t (row 0 the initial state), and
     step t runs with the schedules evaluated at t (``model.time`` during the step), so
@@ -37,7 +39,7 @@ class EpsteinModel(mesa.Model):
         rng: int | np.random.Generator | None = None,
         faces: bool | None = None,
     ):
-        p = EPSTEIN_PARAMS.resolve(params or {})
+        p = params if EPSTEIN_PARAMS.is_resolved(params) else EPSTEIN_PARAMS.resolve(params or {})
         check_consistent(p)
         super().__init__(rng=rng)
         self.p = p

@@ -9,8 +9,6 @@ from typing import Any
 
 from abm.errors import ParameterError
 
-META_KEYS = ("description", "steps")
-
 
 @cache
 def _load() -> dict[str, dict[str, Any]]:

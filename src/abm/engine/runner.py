@@ -1,26 +1,26 @@
-"""The Epstein engine as a registered runner (for sweeps and tests over many seeds)."""
+"""The Epstein engine's run function and scenarios (its catalogue entry's ``run`` and
+``scenarios``), for sweeps and tests over many seeds."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
+from abm.contract import RunResult, RunSetup, Scenario
 from abm.engine.bursts import outbursts
-from abm.engine.params import EPSTEIN_PARAMS
-from abm.engine.presets import preset
-from abm.runner import RunResult, register
+from abm.engine.model import EpsteinModel
+from abm.engine.presets import preset, preset_names
 
 
-@register("epstein")
-def run_epstein(params: Mapping[str, Any], seed: int, steps: int | None) -> RunResult:
-    from abm.engine.model import EpsteinModel
+def scenario_table() -> dict[str, Scenario]:
+    """The named presets (``presets/epstein.toml``) as scenarios."""
+    out = {}
+    for name in preset_names():
+        overrides, steps, description = preset(name)
+        out[name] = Scenario(name, description, steps, overrides)
+    return out
 
-    params = dict(params)
-    base, preset_steps = {}, 200
-    if "scenario" in params:  # a named preset supplies the base values
-        base, preset_steps, _ = preset(str(params.pop("scenario")))
-    p = EPSTEIN_PARAMS.resolve(base, params)
-    steps = preset_steps if steps is None else steps
+
+def run(setup: RunSetup, seed: int) -> RunResult:
+    """One run of resolved, validated parameters, summarised by its outbursts."""
+    p, steps = setup.params, setup.steps
     model = EpsteinModel(p, rng=seed, faces=False)
     model.run_for(steps)
     series = model.series()

@@ -18,10 +18,12 @@ def series_envelopes(
     by: str = "final_class",
     units: Mapping[str, str] | None = None,
     step_label: str = "week",
+    colours: Mapping[str, str] | None = None,
 ) -> list[str]:
     """One panel per series: the median line and 50 % / 90 % bands for each group of runs.
 
-    ``table`` is ``analysis.trajectories.envelopes(...)``.
+    ``table`` is ``analysis.trajectories.envelopes(...)``; ``colours`` maps a group (a
+    final class) to its declared colour.
     """
     style.apply()
     units = units or {}
@@ -38,7 +40,7 @@ def series_envelopes(
             t = table[(table["series"] == name) & (table[by] == group)].sort_values("step")
             if t.empty:
                 continue
-            color = style.color_of(str(group), i)
+            color = style.color_of(str(group), i, colours)
             ax.fill_between(t["step"], t["q05"], t["q95"], color=color, alpha=0.12, lw=0)
             ax.fill_between(t["step"], t["q25"], t["q75"], color=color, alpha=0.3, lw=0)
             runs = int(t["n"].max())

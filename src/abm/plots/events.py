@@ -18,9 +18,11 @@ def time_to_event(
     *,
     confidence: float = 0.95,
     step_label: str = "week",
+    colours: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Share of runs in which each outcome has happened by week t (1 - Kaplan-Meier S(t)),
-    with the pointwise band; runs without the event are censored at the horizon."""
+    with the pointwise band; runs without the event are censored at the horizon.
+    ``colours`` maps an outcome to its declared colour."""
     style.apply()
     fig, ax = plt.subplots(figsize=(6.0, 3.4))
     for i, (outcome, km) in enumerate(curves.items()):
@@ -28,7 +30,7 @@ def time_to_event(
         inc = 1.0 - np.append(km["survival"].to_numpy(), km["survival"].iloc[-1])
         lo = 1.0 - np.append(km["high"].to_numpy(), km["high"].iloc[-1])
         hi = 1.0 - np.append(km["low"].to_numpy(), km["low"].iloc[-1])
-        color = style.color_of(outcome, i)
+        color = style.color_of(outcome, i, colours)
         ax.fill_between(t, lo, hi, step="post", color=color, alpha=0.2, lw=0)
         label = f"{outcome.replace('_', ' ')} ({int(km['events'].sum())} runs)"
         ax.step(t, inc, where="post", color=color, lw=1.2, label=label)
@@ -53,10 +55,12 @@ def event_timelines(
     path_stem: str,
     *,
     step_label: str = "week",
+    colours: Mapping[str, str] | None = None,
 ) -> list[str]:
     """One row per run: a marker at the week each outcome first happened.
 
-    ``runs`` holds ``run_id``, ``week_<outcome>`` and optionally ``final_class``.
+    ``runs`` holds ``run_id``, ``week_<outcome>`` and optionally ``final_class``;
+    ``colours`` maps an outcome to its declared colour.
     """
     style.apply()
     fig, ax = plt.subplots(figsize=(6.5, 0.45 * len(runs) + 1.3))
@@ -79,7 +83,7 @@ def event_timelines(
                 week,
                 y + offset,
                 s=36,
-                color=style.color_of(outcome, i),
+                color=style.color_of(outcome, i, colours),
                 edgecolor="white",
                 zorder=3,
                 label=label,

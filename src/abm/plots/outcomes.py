@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -19,11 +19,13 @@ def probability_lines(
     outcomes: Sequence[str],
     path_stem: str,
     confidence: float = 0.95,
+    colours: Mapping[str, str] | None = None,
 ) -> list[str]:
     """One panel per outcome: P(outcome) against one parameter with its Wilson band.
 
     ``table`` is ``analysis.probabilities.outcome_table(..., by=[param])``. Levels holding
-    too few runs are drawn as hollow markers.
+    too few runs are drawn as hollow markers. ``colours`` maps an outcome to its declared
+    colour.
     """
     style.apply()
     ncols = min(4, len(outcomes))
@@ -40,7 +42,7 @@ def probability_lines(
         ax = axes.flat[i]
         t = table[table["outcome"] == outcome].sort_values(param)
         x = _positions(t[param])
-        color = style.color_of(outcome, i)
+        color = style.color_of(outcome, i, colours)
         ax.fill_between(x, t["low"], t["high"], color=color, alpha=0.25, lw=0, label="interval")
         ax.plot(x, t["p"], color=color, lw=1.2, label="share of runs")
         thin = t["thin"].to_numpy()

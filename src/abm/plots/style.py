@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-#: Colours by citizen state and by outcome, shared by every figure.
+#: The one colour table of series and states (citizen states, police), shared by every
+#: figure and the dashboard. Outcome colours are not here: each outcome declares its own
+#: (``abm.contract.Outcome``), and figures get them from the sweep's manifest or the
+#: model's catalogue entry.
 COLORS = {
     "quiet": "#4C72B0",
     "active": "#C44E52",
     "jailed": "#8C8C8C",
     "police": "#222222",
+    "quiet_pro_russian": "#9FB4D9",
+    "empty": "#FFFFFF",
+    # citizens' orientation, on the grid and in the protest plot
+    "pro_western": "#3A6FB0",
+    "pro_russian": "#E8A33D",
 }
 
 
@@ -49,21 +59,10 @@ def save(fig, path_stem) -> list[str]:
     return out
 
 
-#: Colours of the Belarus model's outcomes and final classes, shared by the analysis figures.
-OUTCOME_COLORS = {
-    "status_quo": "#7F7F7F",
-    "intervention": "#FF7F0E",
-    "mutiny": "#BCBD22",
-    "mass_mutiny": "#8C564B",
-    "uprising": "#D62728",
-    "substitution_attempt": "#17BECF",
-    "substitution": "#1F77B4",
-    "ejection": "#111111",
-    "russian_intervention": "#2CA02C",
-}
+#: Colours for outcomes that declare none (e.g. a model outside the catalogue), by index.
 _FALLBACK = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3"]
 
 
-def color_of(name: str, index: int = 0) -> str:
-    """A stable colour for an outcome or class; unknown names take the index-th fallback."""
-    return OUTCOME_COLORS.get(name, _FALLBACK[index % len(_FALLBACK)])
+def color_of(name: str, index: int = 0, colours: Mapping[str, str] | None = None) -> str:
+    """An outcome's declared colour (from ``colours``); others take the index-th fallback."""
+    return (colours or {}).get(name, _FALLBACK[index % len(_FALLBACK)])

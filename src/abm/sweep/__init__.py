@@ -9,7 +9,6 @@ distributed execution, crash-safe Parquet storage and resume (docs/sweeps.md).
 
 from abm.sweep.design import DesignTable, build_design
 from abm.sweep.driver import run_sweep
-from abm.sweep.models import register_model_params
 from abm.sweep.progress import SweepSummary
 from abm.sweep.seeds import run_id, run_seed
 from abm.sweep.spec import Design, SweepSpec, Vary, load_spec
@@ -22,7 +21,6 @@ __all__ = [
     "Vary",
     "build_design",
     "load_spec",
-    "register_model_params",
     "run_id",
     "run_seed",
     "run_sweep",

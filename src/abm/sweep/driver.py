@@ -29,6 +29,7 @@ from typing import Any
 from abm.errors import ParameterError
 from abm.sweep.design import DesignTable, build_design, param_types
 from abm.sweep.executors import check_executor_args, make_executor
+from abm.sweep.models import declared_outcomes
 from abm.sweep.progress import SweepSummary, progress_bar
 from abm.sweep.seeds import run_id, run_seed
 from abm.sweep.signals import StopFlag
@@ -188,6 +189,7 @@ def run_sweep(
         store.manifest.setdefault("started", session["started"])
         store.manifest["sessions"].append(session)
         store.manifest["status"] = "running"
+        store.manifest["outcomes"] = declared_outcomes(spec.model)
         store.write_manifest()
         if handle_signals:
             stop.install()

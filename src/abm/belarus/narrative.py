@@ -1,0 +1,63 @@
+"""The Belarus model's account of one run in a few readable lines: the setting, the path
+of Lukashenko's support, the events with their causes, and the final classification.
+
+It lives beside the declared outcomes it narrates; ``abm run`` only prints it.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections import Counter
+
+from abm.belarus.outcomes import DECLARED
+from abm.belarus.params import SUPPORT_LEVELS
+from abm.belarus.scenarios import get_scenario
+from abm.contract import RunResult
+
+#: How many individual mutinies a narrative prints per week before summarising the rest.
+MUTINY_LINES = 2
+
+
+def narrative(result: RunResult) -> str:
+    """A few readable lines: the setting, the weeks and events, the classification."""
+    s, df = result.summary, result.series
+    lines = [
+        f"{s['scenario']}: {get_scenario(s['scenario']).description}",
+        f"seed {result.seed}, {result.steps} weeks, one citizen agent = "
+        f"{s['people_per_agent']:,.0f} people",
+    ]
+    levels = df["support_level"].tolist()
+    path = [f"{SUPPORT_LEVELS[levels[0]]} (week 0)"]
+    path += [
+        f"{SUPPORT_LEVELS[lv]} (week {w})"
+        for w, (prev, lv) in enumerate(zip(levels, levels[1:], strict=False), start=1)
+        if lv != prev
+    ]
+    shown = path if len(path) <= 6 else path[:3] + ["..."] + path[-2:]
+    lines.append("support: " + " -> ".join(shown))
+    extra: Counter = Counter()  # mutinies beyond MUTINY_LINES, per week
+    shown_mutinies: Counter = Counter()
+    purge_weeks = [step for step, event, _ in result.events if event == "purge"]
+    events = [e for e in result.events if e[1] != "purge"]  # summarised in one line below
+    for i, (step, event, cause) in enumerate(events):
+        if event == "mutiny" and shown_mutinies[step] >= MUTINY_LINES:
+            extra[step] += 1
+        else:
+            shown_mutinies[step] += event == "mutiny"
+            lines.append(textwrap.shorten(f"week {step}: {event} - {cause}", 160))
+        last_of_week = i + 1 == len(events) or events[i + 1][0] != step
+        if last_of_week and extra[step]:
+            lines.append(f"week {step}: ... and {extra[step]} more units mutiny")
+    if purge_weeks:
+        shown_weeks = ", ".join(str(w) for w in purge_weeks[:8])
+        more = ", ..." if len(purge_weeks) > 8 else ""
+        lines.append(
+            f"purges (rotations of security chiefs): {len(purge_weeks)}, weeks {shown_weeks}{more}"
+        )
+    meaning = {o.name: o.description for o in DECLARED}[s["final_class"]]
+    lines.append(
+        f"final classification: {s['final_class']}: {meaning} (peak turnout "
+        f"{s['peak_turnout']:.1%}, casualties {s['total_casualties']:,}, exasperation "
+        f"{s['final_exasperation']:.2f})"
+    )
+    return "\n".join(lines)
