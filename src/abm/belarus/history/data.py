@@ -170,7 +170,9 @@ class _Row:
 
     def fail(self, field: str, problem: str) -> HistoryDataError:
         value = self.fields.get(field, "")
-        return HistoryDataError(f"{self.where}, line {self.line}, field '{field}': {value!r} {problem}")
+        return HistoryDataError(
+            f"{self.where}, line {self.line}, field '{field}': {value!r} {problem}"
+        )
 
     def text(self, field: str, required: bool = True) -> str:
         value = self.fields[field].strip()
@@ -297,7 +299,9 @@ def _observation(row: _Row) -> Observation:
 
 def _span(row: _Row) -> tuple[date, date]:
     has_day = bool(row.text("date", required=False))
-    has_span = bool(row.text("period_start", required=False) or row.text("period_end", required=False))
+    has_span = bool(
+        row.text("period_start", required=False) or row.text("period_end", required=False)
+    )
     if has_day == has_span:
         raise row.fail("date", "conflicts: give either date or both period_start and period_end")
     if has_day:
