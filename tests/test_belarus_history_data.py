@@ -151,53 +151,42 @@ def _set(**fields):
     return lambda row: row.update(fields)
 
 
-@pytest.mark.parametrize(
-    ("index", "edit", "field", "problem"),
-    [
-        (0, _set(date="2020-13-01"), "date", "not an ISO date"),
-        (0, _set(date="2019-12-31"), "date", "outside the history"),
-        (2, _set(source=" "), "source", "is empty"),
-        (2, _set(low="0.9"), "low", "is above value"),
-        (2, _set(high="0.0"), "high", "is below value"),
-        (2, _set(low="0.1", high="0.1"), "high", "needs a range to sweep"),
-        (2, _set(confidence="sure"), "confidence", "not one of"),
-        (2, _set(value="nan"), "value", "finite number"),
-        (2, _set(input="Sanctions"), "input", "not a name"),
-        (6, _set(value="0.5", high="1"), "value", "unit 'bool'"),
-        (12, _set(date="2020-09-29"), "input", "already changes on 2020-09-29"),
-        (12, _set(unit="percent"), "unit", "differs from 'index'"),
-    ],
-)
-def test_a_corrupted_inputs_file_names_file_line_and_field(tmp_path, index, edit, field, problem):
-    path, line = _corrupt(tmp_path, "inputs.csv", index, edit)
-    with pytest.raises(HistoryDataError) as caught:
-        load_inputs(path)
-    message = str(caught.value)
-    assert str(path) in message and f"line {line}," in message
-    assert f"field '{field}'" in message and problem in message
+LOADERS = {"inputs.csv": load_inputs, "observed.csv": load_observed}
+CORRUPTIONS = [
+    ("inputs.csv", 0, _set(date="2020-13-01"), "date", "not an ISO date"),
+    ("inputs.csv", 0, _set(date="2019-12-31"), "date", "outside the history"),
+    ("inputs.csv", 2, _set(source=" "), "source", "is empty"),
+    ("inputs.csv", 2, _set(low="0.9"), "low", "is above value"),
+    ("inputs.csv", 2, _set(high="0.0"), "high", "is below value"),
+    ("inputs.csv", 2, _set(low="0.1", high="0.1"), "high", "needs a range to sweep"),
+    ("inputs.csv", 2, _set(confidence="sure"), "confidence", "not one of"),
+    ("inputs.csv", 2, _set(value="nan"), "value", "finite number"),
+    ("inputs.csv", 2, _set(input="Sanctions"), "input", "not a name"),
+    ("inputs.csv", 6, _set(value="0.5", high="1"), "value", "unit 'bool'"),
+    ("inputs.csv", 12, _set(date="2020-09-29"), "input", "already changes on 2020-09-29"),
+    ("inputs.csv", 12, _set(unit="percent"), "unit", "differs from 'index'"),
+    ("observed.csv", 0, _set(period="training"), "period", "not one of fit, holdout"),
+    ("observed.csv", 0, _set(period="holdout"), "period", "this row is 'fit'"),
+    ("observed.csv", 5, _set(period="fit"), "period", "this row is 'holdout'"),
+    ("observed.csv", 0, _set(source=""), "source", "is empty"),
+    ("observed.csv", 0, _set(low="8000"), "low", "is above value"),
+    ("observed.csv", 0, _set(high="6000"), "high", "is below value"),
+    ("observed.csv", 1, _set(high="-inf"), "high", "finite number or inf"),
+    ("observed.csv", 0, _set(date="2020-08-10"), "date", "give either date or both"),
+    ("observed.csv", 1, _set(date=""), "date", "give either date or both"),
+    ("observed.csv", 0, _set(period_start="2020-08-20"), "period_end", "before period_start"),
+    ("observed.csv", 0, _set(error_model="guess"), "error_model", "not one of exact, range"),
+    ("observed.csv", 1, _set(date="31/12/2020"), "date", "not an ISO date"),
+]
 
 
-@pytest.mark.parametrize(
-    ("index", "edit", "field", "problem"),
-    [
-        (0, _set(period="training"), "period", "not one of fit, holdout"),
-        (0, _set(period="holdout"), "period", "this row is 'fit'"),
-        (5, _set(period="fit"), "period", "this row is 'holdout'"),
-        (0, _set(source=""), "source", "is empty"),
-        (0, _set(low="8000"), "low", "is above value"),
-        (0, _set(high="6000"), "high", "is below value"),
-        (1, _set(high="-inf"), "high", "finite number or inf"),
-        (0, _set(date="2020-08-10"), "date", "give either date or both"),
-        (1, _set(date=""), "date", "give either date or both"),
-        (0, _set(period_start="2020-08-20"), "period_end", "before period_start"),
-        (0, _set(error_model="guess"), "error_model", "not one of exact, range"),
-        (1, _set(date="31/12/2020"), "date", "not an ISO date"),
-    ],
-)
-def test_a_corrupted_observed_file_names_file_line_and_field(tmp_path, index, edit, field, problem):
-    path, line = _corrupt(tmp_path, "observed.csv", index, edit)
+@pytest.mark.parametrize(("packaged", "index", "edit", "field", "problem"), CORRUPTIONS)
+def test_a_corrupted_copy_names_file_line_and_field(
+    tmp_path, packaged, index, edit, field, problem
+):
+    path, line = _corrupt(tmp_path, packaged, index, edit)
     with pytest.raises(HistoryDataError) as caught:
-        load_observed(path)
+        LOADERS[packaged](path)
     message = str(caught.value)
     assert str(path) in message and f"line {line}," in message
     assert f"field '{field}'" in message and problem in message
