@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import textwrap
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from abm.cli_checks import check_run_args
 from abm.errors import ParameterError
+from abm.jsonout import dumps
 from abm.params import parse_assignments
 
 #: How many individual mutinies a narrative prints per week before summarising the rest.
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     overrides["scenario"] = args.scenario
     name, params, steps = prepare(overrides, args.steps)  # validates before any work
     out = Path(args.out) if args.out else Path("out") / name
+    check_run_args(args.seed, steps, out)
 
     from abm.runner import run as run_model
 
@@ -150,7 +152,7 @@ def write_outputs(out: Path, result) -> None:
             w = csv.writer(fh)
             w.writerow(["step", "event", "cause"])
             w.writerows(result.events)
-        tmp["summary.json"].write_text(json.dumps(summary_document(result), indent=2) + "\n")
+        tmp["summary.json"].write_text(dumps(summary_document(result), indent=2) + "\n")
         for name, path in tmp.items():
             os.replace(path, out / name)
     finally:
