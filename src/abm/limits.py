@@ -55,13 +55,10 @@ def check_int(field: str, value: Any, low: int, high: int, what: str = "an integ
 
     Integral floats (``1e3`` from a TOML file) are accepted; booleans, NaN, infinities and
     fractions are not."""
-    if isinstance(value, bool):
+    n = int(value) if isinstance(value, float) and value.is_integer() else value
+    if isinstance(n, bool) or not isinstance(n, int) or not low <= n <= high:
         raise ParameterError(field, value, f"{what} in [{low:,}, {high:,}]")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if not isinstance(value, int) or not low <= value <= high:
-        raise ParameterError(field, value, f"{what} in [{low:,}, {high:,}]")
-    return value
+    return n
 
 
 def check_steps(field: str, value: Any) -> int:
