@@ -16,7 +16,7 @@ from typing import Any
 from abm.errors import ParameterError
 
 #: Steps of one run: 100,000 weeks of the Belarus model is ~1,900 years; Epstein's runs use
-#: a few hundred. A 100,000-step run of the default Belarus model takes about 15 minutes.
+#: a few hundred. A 100,000-step run of the default Belarus model takes about 25 minutes.
 MAX_STEPS = 100_000
 
 #: Replicates per design point of a sweep.
