@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         spec = json.loads(manifest.read_text())["spec"]
     elif args.resume and not (out / MANIFEST).exists():
         raise ParameterError("--resume", str(out), "an existing sweep folder to resume")
-    check_workers("--workers", args.workers)
+    if args.scheduler is None:  # workers started on this machine (a cluster brings its own)
+        check_workers("--workers", args.workers)
     check_out_folder("--out", out)
     if not (out / MANIFEST).exists():  # a new sweep: show its cost, ask for --yes if large
         spec = confirm_size(spec, args.workers, args.yes)
