@@ -91,9 +91,9 @@ def test_example_specs_in_experiments_validate(example):
     [
         ({"model": "nosuch"}, "model", "epstein"),
         ({"scenario": "run9"}, "scenario", "run2"),
-        ({"replicates": 0}, "replicates", ">= 1"),
-        ({"steps": -1}, "steps", ">= 0"),
-        ({"seed": -5}, "seed", ">= 0"),
+        ({"replicates": 0}, "replicates", "in [1, 100,000]"),
+        ({"steps": -1}, "steps", "in [0, 100,000]"),
+        ({"seed": -5}, "seed", "in [0, 9,223,372,036,854,775,807]"),
         ({"seed": 1.5}, "seed", "integer"),
         ({"colour": "red"}, "colour", "a spec field"),
         ({"keep_series": "some"}, "keep_series", '"all"'),

@@ -21,6 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other machines can reach; the dashboard has no authentication, "
+        "so anyone who reaches the port can use it",
+    )
+    p.add_argument(
         "--port",
         type=int,
         default=DEFAULT_PORT,
@@ -39,6 +45,21 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise ParameterError("--port", args.port, "an integer in [0, 65535]")
     from abm.dashboard import assets, server
+
+    if not server.is_loopback(args.host):
+        if not args.allow_remote:
+            raise ParameterError(
+                "--host",
+                args.host,
+                "a loopback address (127.0.0.1, ::1, localhost); add --allow-remote to serve "
+                "other machines (the dashboard has no authentication)",
+            )
+        print(
+            f"warning: serving on {args.host}: the dashboard has no authentication; anyone "
+            f"who can reach port {args.port} can use it",
+            file=sys.stderr,
+            flush=True,
+        )
 
     port = server.free_port(args.host) if args.port == 0 else args.port
     if not server.port_is_free(args.host, port):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from abm.cli_checks import check_run_args
 from abm.engine.params import EPSTEIN_PARAMS, check_consistent
 from abm.engine.presets import preset, preset_names
-from abm.errors import ParameterError
 from abm.params import parse_assignments
 
 RULES = ("literal", "floor", "round")
@@ -55,11 +55,8 @@ def run(args: argparse.Namespace) -> int:
     params = EPSTEIN_PARAMS.resolve(overrides, extra)
     check_consistent(params)
     steps = steps if args.steps is None else args.steps
-    if steps < 0:
-        raise ParameterError("--steps", steps, "an integer >= 0")
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise ParameterError("--out", args.out, "a folder (this path is a file)")
+    check_run_args(args.seed, steps, out)
 
     from abm.engine.model import EpsteinModel
     from abm.plots.epstein import series_figure

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import textwrap
 from pathlib import Path
 from typing import Any
 
+from abm.cli_checks import check_run_args
 from abm.errors import ParameterError
+from abm.jsonout import dumps
 from abm.params import parse_assignments
 
 
@@ -64,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     overrides["scenario"] = args.scenario
     setup = prepare("belarus", overrides, args.steps)  # validates once, before any work
     out = Path(args.out) if args.out else Path("out") / str(setup.scenario)
+    check_run_args(args.seed, setup.steps, out)
     result = execute(setup, args.seed)
     print(narrative(result))
     write_outputs(out, result)
@@ -99,7 +101,7 @@ def write_outputs(out: Path, result) -> None:
             w = csv.writer(fh)
             w.writerow(["step", "event", "cause"])
             w.writerows(result.events)
-        tmp["summary.json"].write_text(json.dumps(summary_document(result), indent=2) + "\n")
+        tmp["summary.json"].write_text(dumps(summary_document(result), indent=2) + "\n")
         for name, path in tmp.items():
             os.replace(path, out / name)
     finally:

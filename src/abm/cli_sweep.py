@@ -6,7 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
+from abm.cli_checks import check_out_folder
 from abm.errors import ParameterError
+from abm.limits import check_workers
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,6 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--retry-failed", action="store_true", help="rerun recorded failures too")
     p.add_argument("--batch-size", type=int, default=None, help="runs per task (default: auto)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="start a sweep above the size thresholds (runs, memory, time; see "
+        "docs/reliability-inputs.md) after its estimate is printed",
+    )
     p.set_defaults(func=run)
 
 
@@ -46,6 +54,11 @@ def run(args: argparse.Namespace) -> int:
         spec = json.loads(manifest.read_text())["spec"]
     elif args.resume and not (out / MANIFEST).exists():
         raise ParameterError("--resume", str(out), "an existing sweep folder to resume")
+    if args.scheduler is None:  # workers started on this machine (a cluster brings its own)
+        check_workers("--workers", args.workers)
+    check_out_folder("--out", out)
+    if not (out / MANIFEST).exists():  # a new sweep: show its cost, ask for --yes if large
+        spec = confirm_size(spec, args.workers, args.yes)
     summary = run_sweep(
         spec,
         out,
@@ -60,3 +73,24 @@ def run(args: argparse.Namespace) -> int:
     if summary.status == "interrupted":
         return 130
     return 0
+
+
+def confirm_size(spec, workers: int | None, yes: bool):
+    """The validated spec, after printing its estimate when large; refused above the
+    thresholds unless ``yes``."""
+    from abm.sweep.driver import as_spec
+    from abm.sweep.estimate import estimate
+    from abm.sweep.executors import default_workers
+
+    spec = as_spec(spec)
+    est = estimate(spec, workers or default_workers())
+    if est.is_large():
+        print(est.text(), flush=True)
+    reasons = est.reasons()
+    if reasons and not yes:
+        raise ParameterError(
+            "sweep size",
+            "; ".join(reasons),
+            "within the thresholds of docs/reliability-inputs.md, or --yes to start it anyway",
+        )
+    return spec

@@ -25,6 +25,10 @@ class Param:
     ``kind`` is one of float, int, bool, choice, schedule (a number or a time schedule) and
     int_or_inf (an integer or ``inf``, e.g. Epstein's unbounded jail term). ``low``/``high``
     bound numbers and every value a schedule takes.
+
+    Every number is finite by construction: NaN and the infinities are refused here (except
+    the one ``inf`` an int_or_inf means), because a NaN compares false with both bounds and
+    would otherwise pass a range check and drive a run to a plausible, wrong result.
     """
 
     name: str
@@ -45,16 +49,21 @@ class Param:
             return "one of " + ", ".join(self.choices)
         lo = "-inf" if self.low is None else f"{self.low:g}"
         hi = "inf" if self.high is None else f"{self.high:g}"
-        base = {"float": "a number", "int": "an integer", "int_or_inf": "an integer or inf"}
-        what = base.get(self.kind, "a number or a schedule (step:a,b,t / linear:a,b,t0,t1)")
+        base = {
+            "float": "a finite number",
+            "int": "an integer",
+            "int_or_inf": "an integer or inf",
+        }
+        what = base.get(self.kind, "a finite number or a schedule (step:a,b,t / linear:a,b,t0,t1)")
         return f"{what} in [{lo}, {hi}]"
 
     def coerce(self, value: Any) -> Any:
         """Return the typed value or raise ParameterError naming field, value and allowed."""
         try:
             out = self._convert(value)
-        except (TypeError, ValueError):
-            raise ParameterError(self.name, value, self.allowed()) from None
+        except (TypeError, ValueError, OverflowError) as exc:
+            why = f" ({exc})" if self.kind == "schedule" and str(exc) else ""
+            raise ParameterError(self.name, value, self.allowed() + why) from None
         self._check_range(value, out)
         return out
 
@@ -74,17 +83,14 @@ class Param:
         if isinstance(value, bool):
             raise ValueError
         if self.kind == "int_or_inf":
-            if isinstance(value, str) and value.strip().lower() in ("inf", "infinity"):
+            if isinstance(value, str) and value.strip().lower() in ("inf", "+inf", "infinity"):
                 return math.inf
-            if isinstance(value, float) and math.isinf(value):
+            if isinstance(value, float) and value == math.inf:
                 return math.inf
         if self.kind in ("int", "int_or_inf"):
-            f = float(value)
-            if not f.is_integer():
-                raise ValueError
-            return int(f)
+            return _integer(value)
         f = float(value)
-        if math.isnan(f):
+        if not math.isfinite(f):
             raise ValueError
         return f
 
@@ -92,10 +98,26 @@ class Param:
         if self.kind in ("bool", "choice"):
             return
         lo, hi = value.bounds() if isinstance(value, Schedule) else (value, value)
-        if self.kind == "int_or_inf" and math.isinf(value):
-            lo = hi = -math.inf if value < 0 else self.low
+        if self.kind == "int_or_inf" and value == math.inf:  # "for ever" is in any range
+            lo = hi = self.low
         if (self.low is not None and lo < self.low) or (self.high is not None and hi > self.high):
             raise ParameterError(self.name, raw, self.allowed())
+
+
+def _integer(value: Any) -> int:
+    """An int from an int, an integral finite float or integer text ("12", "1e3"), exactly:
+    text of digits is read as an int, not through a float that would round it."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    f = float(value)  # ValueError for junk; inf and nan are not integers
+    if not f.is_integer():
+        raise ValueError
+    return int(f)
 
 
 class ParamSet:

@@ -9,12 +9,17 @@ runs in Epstein (2002) Table 2 and the Belarus scenarios:
 - linear:    ``linear:START,END,FROM,TO`` - START until FROM, a straight line to END at TO,
              END afterwards (run 3's gradual drop, run 5's cops walked down)
 
-The same text form is accepted in TOML files and on the command line (``--set``).
+The same text form is accepted in TOML files and on the command line (``--set``). Every
+knot, value or time, must be a finite number: a NaN compares false with every bound, so it
+would slip past a range check and quietly drive the model with nonsense.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+FORMS = "NUMBER, step:BEFORE,AFTER,AT or linear:START,END,FROM,TO"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +28,9 @@ class Schedule:
 
     kind: str
     values: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        _finite(self.values)  # also for schedules built directly, not only parsed ones
 
     def at(self, t: float) -> float:
         if self.kind == "constant":
@@ -66,11 +74,19 @@ class Schedule:
         kind, sep, rest = s.partition(":")
         if not sep:
             return cls.constant(float(s))
-        parts = [float(p) for p in rest.split(",")]
+        parts = tuple(float(p) for p in rest.split(","))
         if kind == "step" and len(parts) == 3:
-            return cls("step", tuple(parts))
+            return cls("step", parts)
         if kind == "linear" and len(parts) == 4:
             if parts[3] <= parts[2]:
                 raise ValueError("linear schedule needs TO > FROM")
-            return cls("linear", tuple(parts))
-        raise ValueError("expected NUMBER, step:BEFORE,AFTER,AT or linear:START,END,FROM,TO")
+            return cls("linear", parts)
+        raise ValueError(f"expected {FORMS}")
+
+
+def _finite(knots: tuple[float, ...]) -> tuple[float, ...]:
+    """The knots unchanged, or ValueError naming the first one that is NaN or infinite."""
+    for i, k in enumerate(knots, start=1):
+        if not math.isfinite(k):
+            raise ValueError(f"knot {i} is {k!r}; every knot must be a finite number")
+    return knots

@@ -3,10 +3,17 @@
 One place for the command line, the environment and the readiness check, shared by
 ``abm dashboard``, the browser test and the render benchmark, so all three run the
 dashboard exactly as a user does.
+
+The server runs in its own session (so Ctrl+C reaches only its parent, which stops it in
+order), and on Linux it is also tied to its parent's life: if the parent dies without
+stopping it (``kill -9``, an out-of-memory kill) the kernel kills the server too, instead of
+leaving an orphan serving the model on its port.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ipaddress
 import os
 import signal
 import socket
@@ -33,6 +40,20 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
 )
+
+
+#: ``prctl`` option asking the kernel to signal this process when its parent exits.
+PR_SET_PDEATHSIG = 1
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable only from this machine (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name other than localhost may resolve anywhere
+        return False
 
 
 def solara_command(host: str, port: int) -> list[str]:
@@ -85,13 +106,33 @@ def url_for(host: str, port: int) -> str:
 
 
 def start(host: str, port: int, model: str | None = None, **popen_kwargs) -> subprocess.Popen:
-    """Launch the server in its own process group (so ``stop`` also ends its children)."""
+    """Launch the server in its own process group (so ``stop`` also ends its children),
+    set to die with the thread that starts it (see the module docstring)."""
     return subprocess.Popen(
         solara_command(host, port),
         env=server_env(model),
         start_new_session=True,
+        preexec_fn=_die_with_parent(),
         **popen_kwargs,
     )
+
+
+def _die_with_parent():
+    """A ``preexec_fn`` that makes the kernel SIGKILL the child when its parent exits
+    (Linux ``prctl(PR_SET_PDEATHSIG)``); None elsewhere. libc is loaded here, before the
+    fork, so the child only makes two system calls. A parent that died between fork and
+    prctl is caught by comparing the parent's pid."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent = os.getpid()
+
+    def tie_to_parent() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return tie_to_parent
 
 
 def wait_until_serving(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:

@@ -163,7 +163,9 @@ def check_consistent(p: dict) -> None:
     """
     from abm.engine.neighbourhood import vision_radius
     from abm.errors import ParameterError
+    from abm.limits import check_cells
 
+    check_cells(p["width"], p["height"])
     peak_cops = p["cop_density"].bounds()[1]
     if p["citizen_density"] + peak_cops > 1.0:
         raise ParameterError(

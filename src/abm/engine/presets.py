@@ -1,4 +1,8 @@
-"""Named presets of the civil-violence engine, stored as data in ``presets/epstein.toml``."""
+"""Named presets of the civil-violence engine, stored as data in ``presets/epstein.toml``.
+
+A preset's parameter values go through ``EPSTEIN_PARAMS.resolve`` like any other input (so
+a NaN or out-of-range value in the file is refused by name); its ``steps`` through the
+documented step limit."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from abm.errors import ParameterError
+from abm.limits import check_steps
 
 
 @cache
@@ -26,6 +31,6 @@ def preset(name: str) -> tuple[dict[str, Any], int, str]:
     if name not in table:
         raise ParameterError("preset", name, "one of " + ", ".join(table))
     entry = dict(table[name])
-    steps = int(entry.pop("steps", 200))
+    steps = check_steps(f"preset {name}: steps", entry.pop("steps", 200))
     description = str(entry.pop("description", ""))
     return entry, steps, description

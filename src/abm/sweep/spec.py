@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from abm import limits
 from abm.errors import ParameterError
 from abm.params import Param
 from abm.schedule import Schedule
@@ -145,6 +146,8 @@ class SweepSpec:
             raise ParameterError(
                 "vary", {}, f"at least one varied parameter for a {design.kind} design"
             )
+        replicates = limits.check_replicates("replicates", self.replicates)
+        limits.check_runs(design_size(design, vary), replicates)  # before any point is built
         return replace(
             self,
             model=model,
@@ -154,10 +157,10 @@ class SweepSpec:
             fixed=fixed,
             vary=vary,
             design=design,
-            replicates=_int("replicates", self.replicates, low=1),
-            steps=None if self.steps is None else _int("steps", self.steps, low=0),
+            replicates=replicates,
+            steps=None if self.steps is None else limits.check_steps("steps", self.steps),
             keep_series=_check_keep(self.keep_series),
-            seed=_int("seed", self.seed, low=0),
+            seed=limits.check_seed("seed", self.seed),
             common_random_numbers=_bool("common_random_numbers", self.common_random_numbers),
             imports=tuple(_text("imports", m) for m in self.imports),
         )
@@ -198,9 +201,15 @@ def load_spec(path: str | Path) -> SweepSpec:
     """Read and validate a TOML spec file."""
     p = Path(path)
     try:
-        data = tomllib.loads(p.read_text())
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ParameterError("SPEC", str(p), "an existing TOML file") from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError(
+            "SPEC", str(p), f"a UTF-8 text file (byte {exc.start} is {exc.object[exc.start]:#04x})"
+        ) from None
+    except OSError as exc:
+        raise ParameterError("SPEC", str(p), f"a readable TOML file ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ParameterError("SPEC", str(p), f"valid TOML ({exc})") from None
     return SweepSpec.from_dict(data)
@@ -227,16 +236,8 @@ def _text(name: str, value: Any) -> str:
     return value.strip()
 
 
-def _int(name: str, value: Any, low: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        if not (isinstance(value, float) and value.is_integer()):
-            raise ParameterError(
-                name, value, "an integer" + (f" >= {low}" if low is not None else "")
-            )
-        value = int(value)
-    if low is not None and value < low:
-        raise ParameterError(name, value, f"an integer >= {low}")
-    return int(value)
+def _int(name: str, value: Any, low: int, high: int) -> int:
+    return limits.check_int(name, value, low, high)
 
 
 def _bool(name: str, value: Any) -> bool:
@@ -278,14 +279,14 @@ def _check_design(design: Any, root_seed: Any) -> Design:
         if design.n is not None:
             raise ParameterError("design.n", design.n, "no n for a grid (its size is the product)")
         return Design("grid")
-    n = _int("design.n", design.n, low=1) if design.n is not None else None
+    n = _int("design.n", design.n, 1, limits.MAX_POINTS) if design.n is not None else None
     if n is None:
         raise ParameterError("design.n", None, f"the sample size of the {design.kind} design")
     if design.kind == "sobol" and n & (n - 1):
         raise ParameterError("design.n", n, "a power of 2 (Sobol' balance), e.g. 64 or 128")
     if design.kind == "morris" and n < 2:
         raise ParameterError("design.n", n, "at least 2 Morris trajectories")
-    levels = _int("design.levels", design.levels, low=2)
+    levels = _int("design.levels", design.levels, 2, limits.MAX_LEVELS)
     if design.kind == "morris" and levels % 2:
         raise ParameterError("design.levels", levels, "an even number of levels (SALib)")
     seed = design.seed if design.seed is not None else root_seed
@@ -294,7 +295,7 @@ def _check_design(design: Any, root_seed: Any) -> Design:
         n,
         _bool("design.second_order", design.second_order),
         levels,
-        _int("design.seed", seed, low=0),
+        limits.check_seed("design.seed", seed),
     )
 
 
@@ -336,6 +337,10 @@ def _check_one(field_: str, param: Param, entry: Any, kind: str) -> Vary:
         vals = entry.values
         if isinstance(vals, str) or not isinstance(vals, Sequence) or not vals:
             raise ParameterError(f"{field_}.values", vals, "a non-empty list")
+        if len(vals) > limits.MAX_LEVELS:
+            raise ParameterError(
+                f"{field_}.values", f"{len(vals):,} values", f"at most {limits.MAX_LEVELS:,}"
+            )
         norm = tuple(normalise(param, v) for v in vals)
         if len(set(map(repr, norm))) != len(norm):
             raise ParameterError(f"{field_}.values", list(vals), "distinct values")
@@ -358,12 +363,25 @@ def _check_range(field_: str, param: Param, entry: Vary, kind: str) -> Vary:
     if kind == "grid":
         if num is None:
             raise ParameterError(f"{field_}.num", None, "the number of grid levels (>= 2)")
-        num = _int(f"{field_}.num", num, low=2)
+        num = _int(f"{field_}.num", num, 2, limits.MAX_LEVELS)
         if param.kind in ("int", "int_or_inf") and num > hi - lo + 1:
             raise ParameterError(f"{field_}.num", num, f"at most {hi - lo + 1} integer levels")
     elif num is not None:
         raise ParameterError(f"{field_}.num", num, f"no num in a {kind} design (it samples)")
     return Vary(range=(lo, hi), num=num)
+
+
+def design_size(design: Design, vary: Mapping[str, Vary]) -> int:
+    """The number of design points, known from the spec alone (before any is built)."""
+    d = len(vary)
+    if design.kind == "grid":
+        return math.prod(len(v.values) if v.values is not None else v.num for v in vary.values())
+    n = design.n
+    if design.kind == "sobol":
+        return n * (2 * d + 2 if design.second_order else d + 2)
+    if design.kind == "morris":
+        return n * (d + 1)
+    return n
 
 
 def normalise(param: Param, value: Any) -> Any:

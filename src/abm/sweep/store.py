@@ -32,7 +32,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from abm import __version__
+from abm import __version__, jsonout
 from abm.errors import ParameterError
 from abm.sweep.design import DesignTable, column_value
 from abm.sweep.tables import BatchTables, failures_schema, runs_base_schema, series_base_schema
@@ -249,7 +249,7 @@ class SweepStore:
 
     def write_manifest(self) -> None:
         self.manifest["counts"] = self.counts()
-        data = json.dumps(self.manifest, indent=2, default=str).encode()
+        data = jsonout.dumps(self.manifest, indent=2, default=str).encode()
         atomic_write_bytes(self.root / MANIFEST, data + b"\n")
 
     def close(self) -> None:
