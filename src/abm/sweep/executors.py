@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -42,11 +44,23 @@ class LocalProcesses:
         self.executor: Executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
+        """A new pool whose processes are all started now with SIGINT ignored, which a
+        spawned interpreter inherits: a Ctrl-C to the terminal's process group while a
+        worker is still importing then cannot give it a KeyboardInterrupt traceback."""
+        pool = ProcessPoolExecutor(
             max_workers=self.slots,
             mp_context=mp.get_context("spawn"),
             initializer=init_process_worker,
         )
+        spawn_all = getattr(pool, "_adjust_process_count", None)  # private; lazily otherwise
+        if spawn_all is not None and threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                for _ in range(self.slots):  # one process per call
+                    spawn_all()
+            finally:
+                signal.signal(signal.SIGINT, previous)
+        return pool
 
     def is_broken(self, exc: BaseException) -> bool:
         """The pool is unusable and must be restarted."""
