@@ -190,22 +190,9 @@ def run_sweep(
     stop = StopFlag()
     if handle_signals:
         stop.install()  # from the start: an early Ctrl-C stops cleanly, not with a traceback
+    options = dict(locals())
     try:
-        return _run(
-            spec,
-            out,
-            t0,
-            stop,
-            workers,
-            executor,
-            scheduler,
-            batch_size,
-            retry_failed,
-            progress,
-            check_with_probe,
-            run_timeout,
-            allow_code_change,
-        )
+        return _run(**options)
     finally:
         stop.restore()
 
@@ -224,7 +211,9 @@ def _run(
     check_with_probe,
     run_timeout,
     allow_code_change,
+    handle_signals=True,
 ) -> SweepSummary:
+    """The sweep after its signal handlers are in place (run_sweep's arguments)."""
     spec = as_spec(spec)
     design = build_design(spec)
     check_executor_args(executor, workers, scheduler)

@@ -13,6 +13,7 @@ import multiprocessing as mp
 import os
 import signal
 import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -140,6 +141,7 @@ class DaskCluster:
             )
             self.client = Client(self._cluster)
         self.address = self.client.scheduler.address
+        self._checked, self._alive = 0.0, True
         self._wait_for_workers()
         threads = sum(
             w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values()
@@ -163,10 +165,15 @@ class DaskCluster:
     def workers_alive(self) -> bool:
         """Whether the scheduler still has a worker (it keeps queued tasks when the last
         one goes, so without this check the driver would wait for ever)."""
+        now = time.monotonic()
+        if now - self._checked < 5.0:  # a round trip to the scheduler: not every wait
+            return self._alive
+        self._checked = now
         try:
-            return bool(self.client.scheduler_info()["workers"])
+            self._alive = bool(self.client.nthreads())  # asks the scheduler, not a cache
         except Exception:  # noqa: BLE001 - a client that lost its scheduler
-            return False
+            self._alive = False
+        return self._alive
 
     def is_broken(self, exc: BaseException) -> bool:
         return False  # Dask replaces a lost worker itself; only that task's future fails

@@ -91,7 +91,7 @@ def read_manifest(root: Path) -> dict[str, Any]:
     try:
         manifest = json.loads(path.read_bytes())
     except FileNotFoundError:
-        raise StoreError(f"{root}: not a sweep folder (no {MANIFEST})") from None
+        raise StoreError(f"{root}: not a results folder (no {MANIFEST})") from None
     except (OSError, ValueError) as exc:
         raise StoreError(
             f"{path}: corrupt or unreadable manifest ({type(exc).__name__}: {exc}); the parts "
