@@ -256,6 +256,7 @@ class SweepStore:
                 if units and not manifest.get("units"):
                     manifest["units"] = dict(units)
             moved = _repair(root)
+            manifest["format"] = FORMAT  # an older folder now has its parts index
             if moved:
                 manifest.setdefault("quarantined", []).extend({**m, "when": now()} for m in moved)
             store = cls(root, manifest, dict(param_types), fd)
