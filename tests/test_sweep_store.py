@@ -14,6 +14,7 @@ import pytest
 
 from abm.errors import ParameterError
 from abm.sweep import SweepSpec, run_sweep
+from abm.sweep.parts import Entry, append_entry, sha256_file
 from abm.sweep.read import read_table
 
 SPEC = {
@@ -65,8 +66,11 @@ def test_a_part_left_with_an_older_schema_is_conformed_on_open(complete, tmp_pat
     part = sorted((out / "runs").glob("*.parquet"))[0]
     table = pq.read_table(part)
     i = table.schema.get_field_index("peak_active_share")
-    # as if killed while widening: this part still lacks a column the others have
+    # as if killed while widening: this part (as the store wrote and recorded it) still
+    # lacks a column the others have
     pq.write_table(table.remove_column(i), part)
+    entry = Entry("runs", part.stem, sha256_file(part), table.num_rows)
+    append_entry(out, entry)
     run_sweep(SweepSpec.from_dict(SPEC), out, workers=1, progress=False)
     schemas = {pq.read_schema(p).remove_metadata() for p in (out / "runs").glob("*.parquet")}
     assert len(schemas) == 1

@@ -1,14 +1,25 @@
-"""`abm sweep`: run (or resume) a declarative experiment spec into a results folder."""
+"""`abm sweep`: run (or resume) a declarative experiment spec into a results folder.
+
+Exit codes (docs/reliability.md): 0 every planned run finished; 1 the sweep stopped on an
+error (damaged or unreadable folder, a full disk, a lost cluster) or ``--verify`` found
+problems; 2 bad input, refused before any work; 3 every run has a result but some failed;
+130 interrupted (Ctrl-C, SIGTERM) with runs still pending.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 from pathlib import Path
 
 from abm.cli_checks import check_out_folder
 from abm.errors import ParameterError
 from abm.limits import check_workers
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_FAILED_RUNS = 3
+EXIT_INTERRUPTED = 130
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,7 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="run a parameter sweep from a TOML spec (parallel, resumable, Parquet)",
         description="Run every (design point, replicate) of SPEC and store the results in DIR "
         "(manifest.json, runs/, series/, failures/ as Parquet; see docs/sweeps.md). "
-        "Rerunning into the same DIR runs only what is missing. Ctrl-C stops cleanly.",
+        "Rerunning into the same DIR runs only what is missing. Ctrl-C stops cleanly. "
+        "Exit codes: 0 all runs finished, 1 error (or --verify found problems), 2 bad input, "
+        "3 finished with failed runs, 130 interrupted (docs/reliability.md).",
     )
     p.add_argument("spec", nargs="?", help="experiment spec (TOML); optional with --resume")
     p.add_argument("--out", required=True, metavar="DIR", help="results folder")
@@ -36,22 +49,64 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="start a sweep above the size thresholds (runs, memory, time; see "
         "docs/reliability-inputs.md) after its estimate is printed",
     )
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="check DIR (checksums, duplicates, counts) without running anything",
+    )
+    p.add_argument(
+        "--allow-code-change",
+        action="store_true",
+        help="continue DIR although the code (version, commit, parameter schema) changed "
+        "since it was started (recorded in its manifest)",
+    )
+    p.add_argument(
+        "--run-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="record a run as failed after this long (default: 3600; 0: no limit)",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from abm.sweep.errors import ExecutorLost, StoreError, SweepInterrupted
+
+    try:
+        if args.verify:
+            return verify(Path(args.out))
+        return sweep(args)
+    except (StoreError, ExecutorLost) as exc:
+        print(f"abm sweep: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except (SweepInterrupted, KeyboardInterrupt) as exc:
+        what = str(exc) or "interrupted while starting"
+        print(f"abm sweep: {what}; rerun the same command to start", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def verify(out: Path) -> int:
+    from abm.sweep.read import verify as check
+
+    result = check(out)
+    print(result.text())
+    return EXIT_OK if result.sound else EXIT_ERROR
+
+
+def sweep(args: argparse.Namespace) -> int:
     from abm.sweep import run_sweep
-    from abm.sweep.store import MANIFEST
+    from abm.sweep.driver import DEFAULT_RUN_TIMEOUT_S
+    from abm.sweep.store import MANIFEST, read_manifest
 
     out = Path(args.out)
     spec = args.spec
     if spec is None:
         if not args.resume:
             raise ParameterError("SPEC", None, "a spec file (or --resume with an existing DIR)")
-        manifest = out / MANIFEST
-        if not manifest.exists():
+        if not (out / MANIFEST).exists():
             raise ParameterError("--out", str(out), "a sweep folder (with manifest.json)")
-        spec = json.loads(manifest.read_text())["spec"]
+        spec = read_manifest(out)["spec"]
     elif args.resume and not (out / MANIFEST).exists():
         raise ParameterError("--resume", str(out), "an existing sweep folder to resume")
     if args.scheduler is None:  # workers started on this machine (a cluster brings its own)
@@ -68,11 +123,15 @@ def run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         retry_failed=args.retry_failed,
         progress=not args.no_progress,
+        run_timeout=DEFAULT_RUN_TIMEOUT_S if args.run_timeout is None else args.run_timeout,
+        allow_code_change=args.allow_code_change,
     )
     print(summary.text())
     if summary.status == "interrupted":
-        return 130
-    return 0
+        return EXIT_INTERRUPTED
+    if summary.status == "failed_runs":
+        return EXIT_FAILED_RUNS
+    return EXIT_OK
 
 
 def confirm_size(spec, workers: int | None, yes: bool):

@@ -1,14 +1,16 @@
 """Read a sweep's results folder (docs/schema.md) into one object the analyses share.
 
-The folder is the only input: analysis never imports a model's internals. The manifest
-says which parameters were varied, over what ranges, with which design and how many
-replicates; the runs table holds one row per finished run; the failures table one row per
-failed run. An outcome happened in a run iff its ``week_<outcome>`` is not null.
+The folder is the only input, read through the sweep package's reader
+(``abm.sweep.read.SweepFolder``: every part checked against its recorded checksum, no run
+twice), so analysis never parses the store format itself and never imports a model: the
+manifest says which parameters were varied, over what ranges and in which units, with which
+design and how many replicates; the runs table holds one row per finished run; the failures
+table one row per failed run. An outcome happened in a run iff its ``week_<outcome>`` is
+not null.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +18,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
+
+from abm.sweep.errors import StoreError
+from abm.sweep.read import SweepFolder
 
 WEEK_PREFIX = "week_"
 PARAM_PREFIX = "param_"
@@ -43,7 +47,7 @@ class VariedParam:
     low: float | None = None
     high: float | None = None
     values: tuple[Any, ...] | None = None
-    unit: str = ""  # filled from the model's declared parameters when known
+    unit: str = ""  # from the manifest's units (recorded by the sweep from the model)
 
     @property
     def column(self) -> str:
@@ -95,6 +99,17 @@ class Results:
     #: design.parquet: one row per design point (point_id, param_*, and x_* for sampled
     #: designs: the sampler's raw matrix, which SALib's analysers need). None if absent.
     points: pd.DataFrame | None = None
+    folder: SweepFolder | None = field(default=None, repr=False)
+
+    @property
+    def series_units(self) -> dict[str, str]:
+        """Units of the series columns, as the manifest records them ({} when unknown)."""
+        return self._folder().units["series"]
+
+    def _folder(self) -> SweepFolder:
+        if self.folder is None:
+            self.folder = _open(self.path)
+        return self.folder
 
     @property
     def outcomes(self) -> list[str]:
@@ -119,55 +134,58 @@ class Results:
         return pd.concat([out, self.indicators()], axis=1)
 
     def series_columns(self) -> list[str]:
-        files = _parquet_files(self.path / "series")
-        if not files:
-            return []
-        names = pq.read_schema(files[0]).names
-        return [c for c in names if c not in ("run_id", "step")]
+        return [c for c in self._folder().columns("series") if c not in ("run_id", "step")]
 
     def series(
         self, columns: Sequence[str] | None = None, run_ids: Sequence[str] | None = None
     ) -> pd.DataFrame:
         """Per-step series, long by (run_id, step), reading only the columns asked for."""
-        files = _parquet_files(self.path / "series")
-        if not files:
+        if not self.series_columns():
             raise ResultsError(f"{self.path / 'series'}: no per-step series were kept")
-        cols = None if columns is None else ["run_id", "step", *columns]
-        filters = None if run_ids is None else [("run_id", "in", list(run_ids))]
-        table = pq.ParquetDataset(files, filters=filters).read(columns=cols)
-        return table.to_pandas().sort_values(["run_id", "step"], kind="stable", ignore_index=True)
+        return _table(self._folder(), "series", columns, run_ids)
 
 
 def load(path: str | Path) -> Results:
-    """Load a results folder; raise ResultsError naming what is missing or inconsistent."""
+    """Load a results folder; raise ResultsError naming what is missing or inconsistent
+    (a part that fails its checksum is named too, never read)."""
     path = Path(path)
-    manifest_path = path / "manifest.json"
-    if not manifest_path.is_file():
-        raise ResultsError(f"{path}: not a results folder (no manifest.json)")
-    manifest = json.loads(manifest_path.read_text())
+    folder = _open(path)
+    manifest = folder.manifest
     design = design_from_manifest(manifest)
-    runs = _read_table(path / "runs")
+    runs = _table(folder, "runs")
     if runs.empty:
         raise ResultsError(f"{path / 'runs'}: no finished runs to analyse")
     _check_runs(runs, design, path)
     runs = runs.sort_values(["point_id", "replicate"], kind="stable", ignore_index=True)
-    failures = _read_table(path / "failures")
     spec = manifest["spec"]
-    design_file = path / "design.parquet"
-    points = pq.read_table(design_file).to_pandas() if design_file.is_file() else None
     results = Results(
         path=path,
         manifest=manifest,
         design=design,
         runs=runs,
-        failures=failures,
+        failures=_table(folder, "failures"),
         horizon=None,
         model=str(spec.get("model", "")),
-        points=points,
+        points=folder.design(),
+        folder=folder,
     )
     steps = spec.get("steps")
     results.horizon = int(steps) if steps is not None else _horizon_from_series(results)
     return results
+
+
+def _open(path: Path) -> SweepFolder:
+    try:
+        return SweepFolder(path)
+    except StoreError as exc:
+        raise ResultsError(str(exc)) from None
+
+
+def _table(folder: SweepFolder, table: str, columns=None, run_ids=None) -> pd.DataFrame:
+    try:
+        return folder.table(table, columns, run_ids)
+    except StoreError as exc:
+        raise ResultsError(str(exc)) from None
 
 
 def design_from_manifest(manifest: dict[str, Any]) -> Design:
@@ -184,6 +202,7 @@ def design_from_manifest(manifest: dict[str, Any]) -> Design:
     vary = spec.get("vary")
     if not isinstance(vary, dict) or not vary:
         raise ResultsError("manifest: the spec names no varied parameters ('vary')")
+    units = (manifest.get("units") or {}).get("params") or {}
     params = []
     for name, decl in vary.items():
         rng = decl.get("range") if isinstance(decl, dict) else None
@@ -194,6 +213,7 @@ def design_from_manifest(manifest: dict[str, Any]) -> Design:
                 low=None if rng is None else rng[0],
                 high=None if rng is None else rng[1],
                 values=None if values is None else tuple(values),
+                unit=str(units.get(name, "")),
             )
         )
     design = spec.get("design") or {"kind": "grid"}
@@ -215,25 +235,10 @@ def design_from_manifest(manifest: dict[str, Any]) -> Design:
 
 def _horizon_from_series(results: Results) -> int | None:
     """With no ``steps`` in the spec (the model's own horizon), the last step stored."""
-    files = _parquet_files(results.path / "series")
-    if not files:
+    if not results.series_columns():
         return None
-    last = max(pq.read_table(f, columns=["step"]).column("step").to_numpy().max() for f in files)
-    return int(last)
-
-
-def _parquet_files(folder: Path) -> list[Path]:
-    # Only finished part files: the writer renames a temporary name into *.parquet.
-    return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
-
-
-def _read_table(folder: Path) -> pd.DataFrame:
-    files = _parquet_files(folder)
-    if not files:
-        return pd.DataFrame()
-    frames = [pq.read_table(f).to_pandas() for f in files]
-    frames = [f for f in frames if not f.empty]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    steps = _table(results._folder(), "series", columns=[])["step"]
+    return int(steps.max()) if len(steps) else None
 
 
 def _check_runs(runs: pd.DataFrame, design: Design, path: Path) -> None:

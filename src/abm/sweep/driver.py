@@ -14,6 +14,7 @@ recorded as a failure and the pool is restarted for the rest.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import time
@@ -22,13 +23,16 @@ import warnings
 from collections import deque
 from collections.abc import Mapping
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from abm.errors import ParameterError
+from abm.params import ParamSet
 from abm.sweep.design import DesignTable, build_design, param_types
-from abm.sweep.executors import check_executor_args, make_executor
+from abm.sweep.errors import ExecutorLost, StoreError, SweepInterrupted
+from abm.sweep.executors import WORKER_WAIT_S, check_executor_args, make_executor
 from abm.sweep.models import declared_outcomes
 from abm.sweep.progress import SweepSummary, progress_bar
 from abm.sweep.seeds import run_id, run_seed
@@ -36,12 +40,17 @@ from abm.sweep.signals import StopFlag
 from abm.sweep.spec import SweepSpec, load_spec
 from abm.sweep.store import SweepStore, now, part_name
 from abm.sweep.tables import assemble
+from abm.sweep.version import code_version
 from abm.sweep.worker import BatchOutput, RunTask, run_batch, warm_worker
 
 #: Aim for batches of about this many seconds of model time: long enough that per-task
 #: costs vanish, short enough that a kill loses little and the tail stays balanced.
 TARGET_BATCH_S = 2.0
 MAX_BATCH = 100
+#: A run may take this long before it is recorded as failed (``--run-timeout``; 0: none).
+DEFAULT_RUN_TIMEOUT_S = 3600.0
+#: How long past a run's timeout the driver waits for the worker's own alarm to fire.
+OVERDUE_GRACE_S = 30.0
 
 
 def plan(spec: SweepSpec, design: DesignTable, p: int, r: int) -> RunTask:
@@ -96,6 +105,7 @@ class Flight:
     tasks: list[RunTask]
     level: int
     generation: int
+    submitted: float
 
 
 def probe(spec: SweepSpec, design: DesignTable) -> None:
@@ -132,6 +142,26 @@ def warm_up(handle, spec: SweepSpec, design: DesignTable) -> None:
         handle.executor.submit(warm_worker, spec.model, tuple(spec.imports), task.params, task.seed)
 
 
+def model_declarations(model: str) -> tuple[ParamSet, dict[str, str]]:
+    """The model's ParamSet and its series' units (where the catalogue declares them): the
+    one place the driver asks the model registry, for the code version and the units it
+    records in the manifest."""
+    from abm.sweep.models import model_info
+
+    info = model_info(model)
+    return info.params, dict(getattr(info, "series_units", None) or {})
+
+
+def manifest_units(spec: SweepSpec, params: ParamSet, series_units: Mapping[str, str]) -> dict:
+    """Units of the varied and fixed parameters and of the kept series, for the manifest,
+    so that analysis labels axes without importing the model."""
+    names = [*spec.vary, *spec.fixed]
+    return {
+        "params": {n: params[n].unit for n in names if n in params},
+        "series": dict(series_units),
+    }
+
+
 def run_sweep(
     spec: SweepSpec | Mapping[str, Any] | str | Path,
     out: str | Path,
@@ -144,92 +174,244 @@ def run_sweep(
     progress: bool = True,
     handle_signals: bool = True,
     check_with_probe: bool = True,
+    run_timeout: float | None = DEFAULT_RUN_TIMEOUT_S,
+    allow_code_change: bool = False,
 ) -> SweepSummary:
     """Run (or resume) a sweep into ``out``; returns the session's summary (its wall time
     counts from this call: checks, worker start-up and all).
 
     ``spec`` is a SweepSpec, its dict form or a TOML path. Runs already in ``out`` are
-    skipped; ``retry_failed`` reruns the recorded failures too. Everything is validated
-    before the first run; ParameterError names the bad field.
+    skipped; ``retry_failed`` reruns the recorded failures too. A run taking longer than
+    ``run_timeout`` seconds (None or 0: no limit) is recorded as failed. Everything is
+    validated before the first run; ParameterError names the bad field, StoreError names a
+    folder that cannot be continued (damaged beyond repair, other code, a full disk);
+    SweepInterrupted means a signal came before any run was scheduled.
     """
     t0 = time.perf_counter()
+    stop = StopFlag()
+    if handle_signals:
+        stop.install()  # from the start: an early Ctrl-C stops cleanly, not with a traceback
+    options = dict(locals())
+    try:
+        return _run(**options)
+    finally:
+        stop.restore()
+
+
+def _run(
+    spec,
+    out,
+    t0,
+    stop,
+    workers,
+    executor,
+    scheduler,
+    batch_size,
+    retry_failed,
+    progress,
+    check_with_probe,
+    run_timeout,
+    allow_code_change,
+    handle_signals=True,
+) -> SweepSummary:
+    """The sweep after its signal handlers are in place (run_sweep's arguments)."""
     spec = as_spec(spec)
     design = build_design(spec)
     check_executor_args(executor, workers, scheduler)
+    run_timeout = check_run_timeout(run_timeout)
     sizer = BatchSizer(batch_size, 1)
     planned = len(design) * spec.replicates
+    SweepStore.precheck(out, spec.to_dict())  # a bad --out before any model runs
+    params, series_units = model_declarations(spec.model)
+    _stop_if_requested(stop, "before anything started")
     handle = make_executor(executor, workers, scheduler)
     try:
         warm_up(handle, spec, design)  # workers start while the driver validates
         if check_with_probe:
             probe(spec, design)
+        _stop_if_requested(stop, "while starting the workers")
         types = param_types(spec)
-        store = SweepStore.open(out, spec.to_dict(), design, types, planned, retry_failed)
+        store = SweepStore.open(
+            out,
+            spec.to_dict(),
+            design,
+            types,
+            planned,
+            retry_failed,
+            code=code_version(params),
+            units=manifest_units(spec, params, series_units),
+            allow_code_change=allow_code_change,
+        )
     except BaseException:
         handle.close(abandon=True)
         raise
-    stop = StopFlag()
     try:
-        finished = store.finished_ids()
-        keys = deque(
-            (p, r)
-            for p in range(len(design))
-            for r in range(spec.replicates)
-            if run_id(p, r) not in finished
-        )
-        skipped = planned - len(keys)
-        sizer.slots = handle.slots
-        session: dict[str, Any] = {
-            "started": now(),
-            **handle.describe(),
-            "batch_size": batch_size or "auto",
-            "skipped": skipped,
-            "status": "running",
-        }
-        store.manifest.setdefault("started", session["started"])
-        store.manifest["sessions"].append(session)
-        store.manifest["status"] = "running"
-        store.manifest["outcomes"] = declared_outcomes(spec.model)
-        store.write_manifest()
-        if handle_signals:
-            stop.install()
-        loop = _Loop(spec, design, store, handle, sizer, stop)
-        status = "error"  # unless the loop returns
-        try:
-            with progress_bar(len(keys), spec.name, progress) as bar:
-                loop.bar = bar
-                loop.run(keys)
-            status = None
-        finally:
-            handle.close(abandon=stop.abandon)
-            wall = time.perf_counter() - t0
-            counts = store.counts()
-            if status is None:
-                status = "complete" if counts["pending"] == 0 else "interrupted"
-            session.update(
-                ended=now(),
-                done=loop.done,
-                failed=loop.failed,
-                wall_s=round(wall, 3),
-                status=status,
-                signal=stop.signal_name,
-            )
-            store.manifest.update(status=status, ended=session["ended"])
-            store.write_manifest()
-        return SweepSummary(
-            Path(out), planned, loop.done, loop.failed, skipped, counts["pending"], wall, status
+        return _session(
+            spec,
+            design,
+            store,
+            handle,
+            sizer,
+            stop,
+            t0,
+            out,
+            planned,
+            batch_size,
+            progress,
+            run_timeout,
+            allow_code_change,
         )
     finally:
-        stop.restore()
         store.close()
+
+
+def _stop_if_requested(stop: StopFlag, when: str) -> None:
+    if stop.requested:
+        raise SweepInterrupted(f"{stop.signal_name} {when}: no run was started, nothing written")
+
+
+def check_run_timeout(value: float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise ParameterError("--run-timeout", value, "seconds >= 0 (0: no limit)")
+    if value == math.inf:
+        return None
+    return float(value) or None
+
+
+def _session(
+    spec,
+    design,
+    store,
+    handle,
+    sizer,
+    stop,
+    t0,
+    out,
+    planned,
+    batch_size,
+    progress,
+    run_timeout,
+    allow_code_change,
+) -> SweepSummary:
+    finished = store.finished_ids()
+    keys = deque(
+        (p, r)
+        for p in range(len(design))
+        for r in range(spec.replicates)
+        if run_id(p, r) not in finished
+    )
+    skipped = planned - len(keys)
+    sizer.slots = handle.slots
+    session: dict[str, Any] = {
+        "started": now(),
+        **handle.describe(),
+        "batch_size": batch_size or "auto",
+        "run_timeout_s": run_timeout,
+        "skipped": skipped,
+        "status": "running",
+    }
+    if store.moved:
+        session["quarantined"] = len(store.moved)
+    if allow_code_change:
+        session["allow_code_change"] = True
+    store.manifest.setdefault("started", session["started"])
+    store.manifest["sessions"].append(session)
+    store.manifest["status"] = "running"
+    store.manifest["outcomes"] = declared_outcomes(spec.model)
+    store.write_manifest()
+    loop = _Loop(spec, design, store, handle, sizer, stop, run_timeout)
+    status, error = "error", None
+    try:
+        with progress_bar(len(keys), spec.name, progress) as bar:
+            loop.bar = bar
+            loop.run(keys)
+        status = None
+    except OSError as exc:  # a full disk, a lost mount: say what is kept
+        error = exc
+    finally:
+        with contextlib.suppress(Exception):  # a cluster already gone: the store matters
+            handle.close(abandon=stop.abandon or status == "error")
+        wall = time.perf_counter() - t0
+        counts = store.counts()
+        if status is None:
+            status = final_status(counts)
+        session.update(
+            ended=now(),
+            done=loop.done,
+            failed=loop.failed,
+            lost=loop.lost,
+            wall_s=round(wall, 3),
+            status=status,
+            signal=stop.signal_name,
+        )
+        store.manifest.update(status=status, ended=session["ended"])
+        manifest_error = _try_write_manifest(store)
+    summary = SweepSummary(
+        Path(out),
+        planned,
+        loop.done,
+        loop.failed,
+        skipped,
+        counts["pending"],
+        wall,
+        status,
+        failed_total=counts["failed"],
+        lost=loop.lost,
+        signal=stop.signal_name,
+    )
+    if error is not None:
+        raise StoreError(_write_failed_text(error, summary, manifest_error)) from error
+    return summary
+
+
+def final_status(counts: Mapping[str, int]) -> str:
+    """complete: every planned run finished; failed_runs: every run has a result but some
+    failed; interrupted: some runs have none yet."""
+    if counts["pending"] > 0:
+        return "interrupted"
+    return "failed_runs" if counts["failed"] else "complete"
+
+
+def _try_write_manifest(store: SweepStore) -> OSError | None:
+    try:
+        store.write_manifest()
+    except OSError as exc:
+        return exc
+    return None
+
+
+def _write_failed_text(exc: OSError, summary: SweepSummary, manifest_error) -> str:
+    what = exc.strerror or str(exc)
+    where = f" ({exc.filename})" if exc.filename else ""
+    kept = (
+        f"kept: {summary.planned - summary.pending} of {summary.planned} runs are stored whole "
+        f"in {summary.out} ({summary.done} from this session); the batch being written was "
+        "discarded, no temporary file is left"
+    )
+    manifest = (
+        f"the manifest could not be updated either ({manifest_error.strerror}); the next "
+        "resume marks this session as killed"
+        if manifest_error is not None
+        else "the manifest records this session as status error"
+    )
+    return (
+        f"writing the sweep failed: {what}{where}\n{kept}; {manifest}\n"
+        f"to continue once the cause is fixed (e.g. space freed): "
+        f"abm sweep --resume --out {summary.out}"
+    )
 
 
 class _Loop:
     """The scheduling loop of one session (see the module docstring for the levels)."""
 
-    def __init__(self, spec, design, store: SweepStore, handle, sizer: BatchSizer, stop):
+    def __init__(self, spec, design, store: SweepStore, handle, sizer, stop, run_timeout=None):
         self.spec, self.design, self.store = spec, design, store
         self.handle, self.sizer, self.stop = handle, sizer, stop
+        self.run_timeout = run_timeout
+        self.lost = 0  # runs in flight when a signal stopped their workers: not done
+        self._no_workers_since: float | None = None
         self.singles: deque[RunTask] = deque()  # level 1: one run per task
         self.alone: deque[RunTask] = deque()  # level 2: one run, nothing else in flight
         self.flights: dict[Future, Flight] = {}
@@ -246,9 +428,52 @@ class _Loop:
                 break
             finished, _ = wait(list(self.flights), timeout=0.5, return_when=FIRST_COMPLETED)
             if self.stop.abandon:
+                self.lost += sum(len(f.tasks) for f in self.flights.values())
                 break
             for fut in finished:
                 self._collect(fut)
+            if not finished:
+                self._check_overdue()
+                self._check_workers()
+
+    def _check_workers(self) -> None:
+        """Stop with a message when the cluster has had no worker for WORKER_WAIT_S."""
+        if self.handle.workers_alive():
+            self._no_workers_since = None
+            return
+        since = self._no_workers_since = self._no_workers_since or time.monotonic()
+        if time.monotonic() - since > WORKER_WAIT_S:
+            raise ExecutorLost(
+                f"no worker left for {WORKER_WAIT_S:g} s ({len(self.flights)} tasks waiting); "
+                "finished runs are saved; start workers and rerun to resume"
+            )
+
+    def _check_overdue(self) -> None:
+        """A backstop to the workers' own per-run alarm (which cannot interrupt a long call
+        into compiled code, nor run on Dask's worker threads): a run alone past its timeout
+        is recorded as timed out and its worker replaced; a batch far past its budget is
+        broken up like a batch whose worker died."""
+        if self.run_timeout is None:
+            return
+        t = time.monotonic()
+        for fut, flight in list(self.flights.items()):
+            age = t - flight.submitted
+            if flight.level == 2 and age > self.run_timeout + OVERDUE_GRACE_S:
+                self.flights.pop(fut)
+                fut.cancel()
+                (task,) = flight.tasks
+                error = (
+                    f"RunTimeout: no result after {age:.0f} s (--run-timeout "
+                    f"{self.run_timeout:g} s); its worker was replaced"
+                )
+                self._write(flight.tasks, BatchOutput(failures={task.run_id: (error, "")}))
+                self.handle.restart(kill=True)
+                return
+            budget = self.run_timeout * 2 * (len(flight.tasks) + 1) + OVERDUE_GRACE_S
+            if flight.level < 2 and age > budget:
+                fut.cancel()  # a queued Dask task; a running one fails when its worker goes
+                self.handle.restart(kill=True)
+                return
 
     def _fill(self, keys: deque) -> None:
         while len(self.flights) < self.cap:
@@ -270,6 +495,7 @@ class _Loop:
     def _submit(self, tasks: list[RunTask], level: int) -> None:
         spec = self.spec
         args = (spec.model, spec.steps, spec.keep_series, tuple(spec.imports), tasks)
+        args += (self.run_timeout,)
         try:
             fut = self.handle.executor.submit(run_batch, *args)
         except RuntimeError as exc:  # BrokenProcessPool: the pool broke since last check
@@ -277,16 +503,19 @@ class _Loop:
                 raise
             self.handle.restart()
             fut = self.handle.executor.submit(run_batch, *args)
-        self.flights[fut] = Flight(tasks, level, self.handle.generation)
+        self.flights[fut] = Flight(tasks, level, self.handle.generation, time.monotonic())
 
     def _collect(self, fut: Future) -> None:
         flight = self.flights.pop(fut)
         try:
             out: BatchOutput = fut.result()
         except CancelledError:
+            if flight.generation != self.handle.generation:
+                self._task_failed(flight, BrokenProcessPool("its worker was replaced"))
+                return
             # not the runs' fault (a Dask client lost its scheduler, an executor shut
             # down under us): record nothing for them and stop; a rerun resumes
-            raise RuntimeError(
+            raise ExecutorLost(
                 f"the executor cancelled a task of {len(flight.tasks)} runs (lost its "
                 "scheduler or workers?); finished runs are saved, rerun to resume"
             ) from None
@@ -297,6 +526,11 @@ class _Loop:
         self._write(flight.tasks, out)
 
     def _task_failed(self, flight: Flight, exc: BaseException) -> None:
+        if self.stop.requested:
+            # stopping: the worker most likely went with the signal (sent to the whole
+            # process group); its runs are not the culprits and simply not done
+            self.lost += len(flight.tasks)
+            return
         if self.handle.is_broken(exc) and flight.generation == self.handle.generation:
             self.handle.restart()
         if flight.level == 0:

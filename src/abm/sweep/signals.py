@@ -1,5 +1,10 @@
 """Clean stop on SIGINT/SIGTERM: the first signal stops new work and lets running batches
-finish and be written; a second one abandons them (what they did is lost, nothing else)."""
+finish and be written; a second one abandons them (what they did is lost, nothing else).
+
+Local workers ignore SIGINT (a Ctrl-C reaches the whole foreground process group), so
+their batches finish. A SIGTERM to the whole group ends the workers too (the pool needs
+SIGTERM to stop its own broken workers): their runs are then reported in the closing
+summary as not done, never as saved."""
 
 from __future__ import annotations
 
@@ -28,7 +33,8 @@ class StopFlag:
         self.requested = True
         self.signal_name = name
         self._notify(
-            f"{name}: stopping - finishing and saving running batches (send again to abandon)"
+            f"{name}: stopping - no new runs; running batches are saved if their workers "
+            "finish them (send again to abandon them)"
         )
 
     def install(self) -> StopFlag:

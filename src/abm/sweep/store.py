@@ -2,19 +2,23 @@
 
 Layout (docs/schema.md, docs/sweeps.md)::
 
-    DIR/manifest.json        spec, versions, sessions, counts
+    DIR/manifest.json        spec, code version, units, sessions, counts
     DIR/design.parquet       one row per design point (point_id, param_*, x_*)
+    DIR/parts.jsonl          SHA-256, size and rows of every part written (abm.sweep.parts)
     DIR/runs/<batch>.parquet one row per finished run
     DIR/series/<batch>.parquet  kept per-step series, long by step
     DIR/failures/<batch>.parquet  failed runs with error and traceback
+    DIR/quarantine/          parts that failed their check, moved aside with their batch
 
 Crash safety: every file is written under a hidden temporary name and renamed into place
-(``os.replace`` is atomic), so a reader or a resumed sweep sees a part whole or not at all.
-A batch writes its series part, then its failures part, then its runs part; the runs part
-is what marks a run done, and a series part without a runs part of the same name is an
-orphan of a killed driver, deleted on the next open. Only one driver may hold the folder
-(an flock, released by the kernel even on SIGKILL); a run is scheduled only when neither
-runs nor failures hold it; so no run can be written twice.
+(``os.replace`` is atomic), so a reader or a resumed sweep sees a part whole or not at all;
+a part's checksum is recorded before the rename, so a part that is later damaged, truncated
+or copied is recognised. A batch writes its series part, then its failures part, then its
+runs part; the runs part is what marks a run done, and a series part without a runs part of
+the same name is an orphan of a killed driver, deleted on the next open. Only one driver
+may hold the folder (an flock, released by the kernel even on SIGKILL); a run is scheduled
+only when neither runs nor failures hold it; so no run can be written twice. A failed write
+(a full disk) removes its temporary file before the error goes on.
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ import fcntl
 import hashlib
 import json
 import os
-import subprocess
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,30 +35,47 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from abm import __version__, jsonout
+from abm import jsonout
 from abm.errors import ParameterError
+from abm.sweep import parts as integrity
 from abm.sweep.design import DesignTable, column_value
+from abm.sweep.errors import StoreError
 from abm.sweep.tables import BatchTables, failures_schema, runs_base_schema, series_base_schema
+from abm.sweep.version import differences
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
-FORMAT = 1
+#: 2: parts.jsonl records each part's checksum; the manifest records code version and units
+FORMAT = 2
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes | memoryview, before_rename=None) -> None:
+    """Write ``data`` under a hidden temporary name, then rename it into place; on any
+    failure (a full disk) the temporary file is removed and the error goes on."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        with tmp.open("wb") as f:
+            f.write(data)
+        if before_rename is not None:
+            before_rename()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def table_bytes(table: pa.Table) -> memoryview:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return memoryview(sink.getvalue())
 
 
 def atomic_write_table(path: Path, table: pa.Table) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    atomic_write_bytes(path, table_bytes(table))
 
 
 def part_name(run_ids: Iterable[str]) -> str:
@@ -66,39 +86,40 @@ def part_name(run_ids: Iterable[str]) -> str:
     return f"{ids[0]}-n{len(ids)}-{digest}"
 
 
-def git_commit() -> dict[str, Any]:
-    """The commit (and whether the tree was dirty) of the source the package runs from."""
-    src = Path(__file__).resolve().parent
+def read_manifest(root: Path) -> dict[str, Any]:
+    """The folder's manifest; StoreError naming the file if it is not readable JSON."""
+    path = Path(root) / MANIFEST
     try:
-        head = subprocess.run(
-            ["git", "-C", str(src), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10
-        )
-        if head.returncode:
-            return {"commit": None, "dirty": None}
-        dirty = subprocess.run(
-            ["git", "-C", str(src), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-        return {"commit": head.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
-    except (OSError, subprocess.SubprocessError):
-        return {"commit": None, "dirty": None}
+        manifest = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise StoreError(f"{root}: not a results folder (no {MANIFEST})") from None
+    except (OSError, ValueError) as exc:
+        raise StoreError(
+            f"{path}: corrupt or unreadable manifest ({type(exc).__name__}: {exc}); the parts "
+            "in runs/, series/ and failures/ are untouched; restore the manifest from a "
+            "backup, or run the spec into a new folder"
+        ) from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("spec"), dict):
+        raise StoreError(f"{path}: corrupt manifest (no 'spec' table)")
+    return manifest
 
 
 class PartFolder:
     """One table of the sweep (runs, series or failures) as a folder of part files that
-    all share ``schema``; widening the schema rewrites the older parts."""
+    all share ``schema``; widening the schema rewrites the older parts. Every write records
+    the part's checksum in the folder's parts index before the part appears."""
 
-    def __init__(self, path: Path, base: pa.Schema):
-        self.path = path
-        path.mkdir(parents=True, exist_ok=True)
+    def __init__(self, root: Path, table: str, base: pa.Schema):
+        self.root = root
+        self.table = table
+        self.path = root / table
+        self.path.mkdir(parents=True, exist_ok=True)
         schemas = [pq.read_schema(p).remove_metadata() for p in self.parts()]
         self.schema = pa.unify_schemas([base, *schemas], promote_options="permissive")
         self._conform_existing()
 
     def parts(self) -> list[Path]:
-        return sorted(self.path.glob("*.parquet"))
+        return integrity.part_files(self.root, self.table)
 
     def names(self) -> set[str]:
         return {p.stem for p in self.parts()}
@@ -110,12 +131,21 @@ class PartFolder:
         if not schema.equals(self.schema):
             self.schema = schema
             self._conform_existing()
-        atomic_write_table(self.path / f"{name}.parquet", conform(table, self.schema))
+        self._write_part(name, conform(table, self.schema))
+
+    def _write_part(self, name: str, table: pa.Table) -> None:
+        data = table_bytes(table)
+        entry = integrity.Entry(self.table, name, integrity.sha256_bytes(data), table.num_rows)
+        atomic_write_bytes(
+            self.path / f"{name}.parquet",
+            data,
+            before_rename=lambda: integrity.append_entry(self.root, entry),
+        )
 
     def _conform_existing(self) -> None:
         for p in self.parts():
             if not pq.read_schema(p).remove_metadata().equals(self.schema):
-                atomic_write_table(p, conform(pq.read_table(p), self.schema))
+                self._write_part(p.stem, conform(pq.read_table(p), self.schema))
 
     def column(self, name: str) -> list[Any]:
         out: list[Any] = []
@@ -145,11 +175,34 @@ class SweepStore:
         self.manifest = manifest
         self.param_types = param_types
         self._lock_fd = lock_fd
-        self.runs = PartFolder(root / "runs", runs_base_schema(param_types))
-        self.series = PartFolder(root / "series", series_base_schema())
-        self.failures = PartFolder(root / "failures", failures_schema(param_types))
+        #: parts quarantined when the folder was opened (file, to, why)
+        self.moved: list[dict[str, str]] = []
+        self.runs = PartFolder(root, "runs", runs_base_schema(param_types))
+        self.series = PartFolder(root, "series", series_base_schema())
+        self.failures = PartFolder(root, "failures", failures_schema(param_types))
 
     # -- opening ------------------------------------------------------------------------
+
+    @staticmethod
+    def precheck(root: str | Path, spec: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The checks that need no lock and no model run, done before any work: ``--out``
+        is a folder (or can be made one) we may write to, and is new, empty or a sweep of
+        this spec. Returns the stored manifest (None for a new folder)."""
+        root = Path(root)
+        if root.exists() and not root.is_dir():
+            raise ParameterError("--out", str(root), "a folder (this path is a file)")
+        existing = root if root.exists() else next(p for p in root.parents if p.exists())
+        if not existing.is_dir():
+            raise ParameterError("--out", str(root), f"a folder ({existing} is a file)")
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise ParameterError("--out", str(root), f"a folder you may write to ({existing})")
+        if (root / MANIFEST).exists():
+            manifest = read_manifest(root)
+            check_same_spec(root, manifest.get("spec"), dict(spec))
+            return manifest
+        if root.exists() and any(p.name != ".lock" for p in root.iterdir()):
+            raise ParameterError("--out", str(root), "a new or empty folder, or a sweep folder")
+        return None
 
     @classmethod
     def open(
@@ -160,56 +213,59 @@ class SweepStore:
         param_types: Mapping[str, pa.DataType],
         planned: int,
         retry_failed: bool = False,
+        *,
+        code: Mapping[str, Any] | None = None,
+        units: Mapping[str, Any] | None = None,
+        allow_code_change: bool = False,
     ) -> SweepStore:
-        """Create the folder, or reopen one holding the same spec and design.
+        """Create the folder, or reopen one holding the same spec, design and code.
 
         Refuses a folder holding a different spec, a non-empty folder that is not a sweep,
-        and a folder another driver is writing to. Cleans what a killed driver left.
+        a folder another driver is writing to, and (unless ``allow_code_change``) a folder
+        made by other code. Cleans what a killed driver left and quarantines parts that
+        fail their check (their runs are then pending again).
         """
         root = Path(root)
-        manifest_path = root / MANIFEST
+        manifest = cls.precheck(root, spec)
         design_table = design_to_table(design, param_types)
-        if manifest_path.exists():
-            manifest = json.loads(manifest_path.read_text())
-            check_same_spec(root, manifest.get("spec"), dict(spec))
-        elif root.exists() and any(p.name != ".lock" for p in root.iterdir()):
-            raise ParameterError("--out", str(root), "a new or empty folder, or a sweep folder")
-        else:
-            manifest = None
+        code = dict(code or {})
         root.mkdir(parents=True, exist_ok=True)
         fd = _lock(root)
         try:
+            _remove_temporaries(root)
             if manifest is None:
                 atomic_write_table(root / DESIGN, design_table)
                 manifest = {
                     "format": FORMAT,
                     "spec": dict(spec),
-                    "abm_version": __version__,
-                    **{f"git_{k}": v for k, v in git_commit().items()},
+                    **code,
+                    "units": dict(units or {}),
                     "created": now(),
                     "planned": planned,
                     "design_points": len(design),
                     "problem": design.problem,
                     "sessions": [],
                 }
+                integrity.rewrite_index(root, None, atomic_write_bytes)
             else:
+                manifest = read_manifest(root)  # again, now that no other driver can write
+                _check_design(root, design_table)
+                _check_code(root, manifest, code, allow_code_change)
                 for session in manifest.get("sessions", []):
                     if session.get("status") == "running":  # we hold the lock: it died
                         session["status"] = "killed"
-                stored = pq.read_table(root / DESIGN)
-                if not stored.equals(design_table):
-                    raise ParameterError(
-                        "--out",
-                        str(root),
-                        "a folder whose stored design equals the one generated now "
-                        "(it differs: did the SALib/numpy version change?); use a new folder",
-                    )
-            _remove_temporaries(root)
+                if units and not manifest.get("units"):
+                    manifest["units"] = dict(units)
+            moved = _repair(root)
+            manifest["format"] = FORMAT  # an older folder now has its parts index
+            if moved:
+                manifest.setdefault("quarantined", []).extend({**m, "when": now()} for m in moved)
             store = cls(root, manifest, dict(param_types), fd)
             store._remove_orphans()
             if retry_failed:
                 for p in store.failures.parts():
                     p.unlink()
+            store.moved = moved
             store.write_manifest()
             return store
         except BaseException:
@@ -282,6 +338,50 @@ def check_same_spec(root: Path, stored: Any, spec: dict[str, Any]) -> None:
         + ", ".join(diff)
         + "); rerun with its own spec (abm sweep --resume --out DIR) or use a new folder",
     )
+
+
+def _check_design(root: Path, design_table: pa.Table) -> None:
+    try:
+        stored = pq.read_table(root / DESIGN)
+    except Exception as exc:  # noqa: BLE001 - missing or damaged: either way not usable
+        raise StoreError(
+            f"{root / DESIGN}: unreadable ({type(exc).__name__}: {exc}); run the spec into "
+            "a new folder"
+        ) from None
+    if not stored.equals(design_table):
+        raise ParameterError(
+            "--out",
+            str(root),
+            "a folder whose stored design equals the one generated now "
+            "(it differs: did the SALib/numpy version change?); use a new folder",
+        )
+
+
+def _check_code(root: Path, manifest: dict, code: Mapping[str, Any], allow: bool) -> None:
+    """Refuse to add rows of other code to a folder, unless allowed (then recorded)."""
+    stored = {k: manifest[k] for k in code if k in manifest}
+    changed = differences(stored, dict(code))
+    if not changed:
+        return
+    if not allow:
+        raise StoreError(
+            f"{root} was made by other code ({'; '.join(changed)}); its rows and new ones "
+            "would mix two versions of the model. Rerun into a new folder, or pass "
+            "--allow-code-change to continue it anyway (recorded in its manifest)"
+        )
+    manifest.setdefault("code_changes", []).append({"when": now(), "changes": changed})
+    manifest.update(code)
+
+
+def _repair(root: Path) -> list[dict[str, str]]:
+    """Quarantine parts that fail their check and rewrite the index to the sound parts
+    (a folder written before checksums were recorded gets its index here)."""
+    check = integrity.check_parts(root)
+    moved = integrity.quarantine(root, check.problems)
+    if moved:
+        check = integrity.check_parts(root)  # a batch sibling may have gone too
+    integrity.rewrite_index(root, check, atomic_write_bytes)
+    return moved
 
 
 def _lock(root: Path) -> int:

@@ -15,7 +15,8 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,14 +46,44 @@ class BatchOutput:
     failures: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
+class RunTimeout(BaseException):
+    """A run went past the per-run timeout. A BaseException, so that a model's own
+    ``except Exception`` cannot swallow it."""
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise RunTimeout in the run after ``seconds`` (None or 0: no limit).
+
+    A SIGALRM timer, so it works only in a process's main thread (local workers); on Dask
+    worker threads the driver's own deadline applies instead. The alarm interrupts Python
+    code, between two steps of a model, not a single long call into compiled code.
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum, _frame):
+        raise RunTimeout(f"the run exceeded the per-run timeout of {seconds:g} s (--run-timeout)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run_batch(
     model: str,
     steps: int | None,
     keep_series: Sequence[str] | str,
     imports: Sequence[str],
     tasks: Sequence[RunTask],
+    run_timeout: float | None = None,
 ) -> BatchOutput:
-    """Run each task with ``abm.runner.run``; never raises for a failing run."""
+    """Run each task with ``abm.runner.run``; never raises for a failing or timed-out run."""
     from abm.runner import run
 
     for name in imports:
@@ -60,11 +91,12 @@ def run_batch(
     out = BatchOutput()
     for task in tasks:
         try:
-            result = run(model, task.params, task.seed, steps)
+            with time_limit(run_timeout):
+                result = run(model, task.params, task.seed, steps)
             out.series[task.run_id] = kept_series(result.series, keep_series)
             out.summaries[task.run_id] = {k: plain(v) for k, v in result.summary.items()}
             out.elapsed[task.run_id] = float(result.elapsed_s)
-        except Exception as exc:  # isolate the failure; the batch goes on
+        except (Exception, RunTimeout) as exc:  # isolate the failure; the batch goes on
             out.series.pop(task.run_id, None)
             out.failures[task.run_id] = (
                 f"{type(exc).__name__}: {exc}",
@@ -127,7 +159,9 @@ def init_process_worker() -> None:
     """Initializer of local worker processes.
 
     Ctrl-C is the driver's business (it stops cleanly and lets running batches finish), so
-    workers ignore SIGINT. A watchdog exits the worker when the driver has died (e.g.
+    workers ignore SIGINT. They keep SIGTERM: the pool itself stops broken workers with it;
+    a SIGTERM to the whole process group ends them, and the driver reports their runs as
+    not done. A watchdog exits the worker when the driver has died (e.g.
     SIGKILL), which ProcessPoolExecutor workers would otherwise outlive, blocked forever.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
