@@ -23,10 +23,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from abm import catalog
 from abm.cli import main
+from abm.contract import RunResult
 from abm.params import Param, ParamSet
-from abm.runner import RunResult, register
-from abm.sweep import SweepSpec, register_model_params, run_sweep
+from abm.sweep import SweepSpec, run_sweep
 from abm.sweep.errors import StoreError
 from abm.sweep.read import read_table, verify
 
@@ -34,29 +35,33 @@ TOY = "sweep_fault_toy"
 HERE = Path(__file__).parent
 
 
-@register(TOY)
-def run_toy(params, seed, steps):
+def run_toy(setup, seed):
     """A cheap run; x == 99 sleeps for ever in small steps (a hung run); ``nap`` seconds
     of sleep per run make a sweep last long enough to be signalled."""
+    params, steps = setup.params, setup.steps
     x = int(params.get("x", 0))
     nap = float(params.get("nap", 0.0))
     if x == 99:
         while True:
             time.sleep(0.05)
     time.sleep(nap)
-    steps = 3 if steps is None else steps
     series = pd.DataFrame({"step": range(steps + 1), "v": [x * t for t in range(steps + 1)]})
     return RunResult(TOY, dict(params), seed, steps, {"y": x + seed % 7}, series)
 
 
-register_model_params(
-    TOY,
-    ParamSet(
-        [
-            Param("x", 0, "int", "toy input", low=0, high=100),
-            Param("nap", 0.0, "float", "seconds each run sleeps", "s", 0, 10),
-        ]
-    ),
+catalog.register(
+    catalog.Entry(
+        TOY,
+        "sweep fault toy",
+        ParamSet(
+            [
+                Param("x", 0, "int", "toy input", low=0, high=100),
+                Param("nap", 0.0, "float", "seconds each run sleeps", "s", 0, 10),
+            ]
+        ),
+        run_toy,
+        default_steps=3,
+    )
 )
 
 
