@@ -287,5 +287,8 @@ def test_ctrl_c_while_the_sweep_starts_is_a_clean_stop(tmp_path):
     time.sleep(1.0)  # importing, starting workers, probing
     os.killpg(proc.pid, signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
+    # Known race (docs/reliability.md): on a loaded machine the interpreter can still end
+    # by the signal itself (-SIGINT) after printing its message; either way it stops cleanly.
+    assert proc.returncode in (130, -signal.SIGINT), stderr
+    assert "rerun the same command" in stderr
     assert "Traceback" not in stderr
