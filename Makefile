@@ -6,7 +6,7 @@ PYTHON ?= python3.12
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: results test lint bench clean browser
+.PHONY: results test lint bench clean browser screenshot
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(VENV)/.installed browser
 	$(BIN)/ruff format --check src tests experiments benchmarks
 	$(BIN)/ruff check src tests experiments benchmarks
 	$(BIN)/python -m pytest -n 2
+
+# Regenerates the committed dashboard picture (the test alone writes to a temporary folder).
+screenshot: $(VENV)/.installed browser
+	ABM_SCREENSHOT=results/dashboard.png $(BIN)/python -m pytest -q tests/test_dashboard_browser.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff format src tests experiments benchmarks
