@@ -5,7 +5,8 @@ checks controls and views, steps the model and switches the scenario, and takes 
 screenshot into pytest's temporary folder; ``make screenshot`` runs it with
 ``ABM_SCREENSHOT=results/dashboard.png`` to regenerate the committed picture, so that
 ``make test`` leaves the working tree clean. ``make test`` installs Chromium and Solara's
-web files first (``make browser``). Every wait has a timeout and the server is killed in a ``finally``.
+web files first (``make browser``). Every wait has a timeout and the server is killed in
+a ``finally``.
 """
 
 from __future__ import annotations
