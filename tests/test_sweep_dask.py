@@ -150,18 +150,27 @@ def test_a_run_that_kills_its_dask_worker_is_recorded_and_the_rest_complete(tmp_
     out = tmp_path / "dask"
     env = {**os.environ, "PYTHONPATH": str(tmp_path), "DASK_LOGGING__DISTRIBUTED": "critical"}
     log = tmp_path / "driver.log"
-    with log.open("w") as fh:
-        proc = subprocess.run(
-            [sys.executable, str(tmp_path / "driver.py"), str(out)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=fh,
-            text=True,
-            timeout=300,
-        )
+    # On a loaded machine Dask's nanny can fail to bring a killed worker back; the driver
+    # then stops with "no worker left" (ExecutorLost) after saving what finished, and the
+    # documented remedy is to rerun, which resumes. One such rerun is allowed here; the
+    # tables must come out the same either way.
+    for attempt in range(2):
+        with log.open("w") as fh:
+            proc = subprocess.run(
+                [sys.executable, str(tmp_path / "driver.py"), str(out)],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=fh,
+                text=True,
+                timeout=300,
+            )
+        if proc.returncode == 0 or "ExecutorLost" not in log.read_text() or attempt:
+            break
     assert proc.returncode == 0, log.read_text()[-3000:]
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert (summary["done"], summary["failed"], summary["pending"]) == (10, 4, 0)
+    assert summary["pending"] == 0
+    counts = json.loads((out / "manifest.json").read_text())["counts"]
+    assert (counts["done"], counts["failed"], counts["pending"]) == (10, 4, 0)
     fails = read_table(out, "failures").set_index("run_id")
     assert fails.loc["p000003-r0000", "error"].startswith("its worker process died: KilledWorker")
     assert fails.loc["p000004-r0001", "error"] == "ValueError: four"
