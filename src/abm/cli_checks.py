@@ -7,12 +7,12 @@ one-line refusal in the first second.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-from abm.errors import ParameterError
+from abm.folders import check_out_folder
 from abm.limits import check_seed, check_steps
+
+__all__ = ["check_out_folder", "check_run_args"]
 
 
 def check_run_args(seed: object, steps: object, out: Path, out_field: str = "--out") -> None:
@@ -20,32 +20,3 @@ def check_run_args(seed: object, steps: object, out: Path, out_field: str = "--o
     check_seed("--seed", seed)
     check_steps("--steps", steps)
     check_out_folder(out_field, out)
-
-
-def check_out_folder(field: str, out: Path) -> None:
-    """Refuse ``out`` unless it is (or can be made) a folder this process can write into.
-
-    The check writes and removes a probe file, since permission bits say nothing for root
-    nor for read-only or full file systems; folders it had to create are removed again, so
-    a run refused later for another reason leaves nothing behind."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise ParameterError(field, str(out), "a folder (this path is a file)")
-    for parent in out.parents:
-        if parent.exists() and not parent.is_dir():
-            raise ParameterError(field, str(out), f"a folder path ({parent} is a file)")
-    created = [p for p in (out, *out.parents) if not p.exists()]
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out, prefix=".abm-write-check-"):
-            pass
-    except OSError as exc:
-        raise ParameterError(
-            field, str(out), f"a folder this user can write ({exc.strerror or exc})"
-        ) from None
-    finally:
-        for path in created:  # deepest first
-            try:
-                os.rmdir(path)
-            except OSError:
-                break

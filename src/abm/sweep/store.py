@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 
 from abm import jsonout
 from abm.errors import ParameterError
+from abm.folders import check_out_folder
 from abm.sweep import parts as integrity
 from abm.sweep.design import DesignTable, column_value
 from abm.sweep.errors import StoreError
@@ -189,13 +190,7 @@ class SweepStore:
         is a folder (or can be made one) we may write to, and is new, empty or a sweep of
         this spec. Returns the stored manifest (None for a new folder)."""
         root = Path(root)
-        if root.exists() and not root.is_dir():
-            raise ParameterError("--out", str(root), "a folder (this path is a file)")
-        existing = root if root.exists() else next(p for p in root.parents if p.exists())
-        if not existing.is_dir():
-            raise ParameterError("--out", str(root), f"a folder ({existing} is a file)")
-        if not os.access(existing, os.W_OK | os.X_OK):
-            raise ParameterError("--out", str(root), f"a folder you may write to ({existing})")
+        check_out_folder("--out", root)
         if (root / MANIFEST).exists():
             manifest = read_manifest(root)
             check_same_spec(root, manifest.get("spec"), dict(spec))
