@@ -129,3 +129,32 @@ def test_sampled_designs_stay_inside_the_declared_bounds(kind):
     )
     vals = np.array([p["legitimacy"] for p in d.points])
     assert vals.min() >= 0.55 and vals.max() <= 0.6
+
+
+def test_log_scale_samples_evenly_in_log10_and_grids_geometrically():
+    d = build_design(
+        spec({"k": {"range": [0.01, 100.0], "scale": "log"}}, {"kind": "lhs", "n": 8, "seed": 4})
+    )
+    k = np.array([p["k"] for p in d.points])
+    assert k.min() >= 0.01 and k.max() <= 100.0
+    # Latin in log10: one point in each of the 8 equal slices of [-2, 2]
+    assert sorted(np.floor((np.log10(k) + 2) / 0.5).astype(int)) == list(range(8))
+    np.testing.assert_allclose(np.log10(k), d.x[:, 0])
+    g = build_design(spec({"k": {"range": [0.1, 10.0], "num": 3, "scale": "log"}}))
+    assert [p["k"] for p in g.points] == pytest.approx([0.1, 1.0, 10.0])
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        ({"range": [0.0, 1.0], "scale": "log"}, "vary.k.range"),
+        ({"range": [0.1, 1.0], "scale": "ln"}, "vary.k.scale"),
+        ({"values": [0.1, 1.0], "scale": "log"}, "vary.k.scale"),
+    ],
+)
+def test_bad_log_scale_is_refused_naming_the_field(entry, field):
+    from abm.errors import ParameterError
+
+    with pytest.raises(ParameterError) as err:
+        spec({"k": entry}, {"kind": "lhs", "n": 4})
+    assert err.value.field == field

@@ -113,7 +113,11 @@ def test_example_specs_in_experiments_validate(example):
             "vary.legitimacy",
             "exactly one",
         ),
-        ({"vary": {"legitimacy": {"steps": [1]}}}, "vary.legitimacy.steps", "values, range or num"),
+        (
+            {"vary": {"legitimacy": {"steps": [1]}}},
+            "vary.legitimacy.steps",
+            "values, range, num or scale",
+        ),
         ({"vary": {"jail_draw": {"values": ["uniform", "random"]}}}, "jail_draw", "one of uniform"),
         (
             {"vary": {"jail_draw": {"range": [0, 1], "num": 2}}},

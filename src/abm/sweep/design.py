@@ -27,7 +27,8 @@ class DesignTable:
     """The points of a design, row ``i`` = point_id ``i``.
 
     ``points`` hold the values handed to the model; ``x`` is the sampler's raw matrix in
-    the SALib ``problem``'s units (None for a grid), which SALib's analysers need.
+    the SALib ``problem``'s units (log10 of the value for a log-scale range; None for a
+    grid), which SALib's analysers need.
     """
 
     names: tuple[str, ...]
@@ -51,14 +52,20 @@ def build_design(spec: SweepSpec) -> DesignTable:
     problem = {
         "num_vars": len(names),
         "names": list(names),
-        "bounds": [
-            [0.0, float(len(v.values))] if v.values is not None else [float(b) for b in v.range]
-            for v in varies
-        ],
+        "bounds": [_bounds(v) for v in varies],
     }
     x = _sample(spec, problem)
     points = [{n: _decode(varies[j], ints[j], row[j]) for j, n in enumerate(names)} for row in x]
     return DesignTable(names, points, x, problem)
+
+
+def _bounds(v: Vary) -> list[float]:
+    """The SALib bounds of one factor: categories, the range, or the range's log10."""
+    if v.values is not None:
+        return [0.0, float(len(v.values))]
+    if v.scale == "log":
+        return [float(np.log10(b)) for b in v.range]
+    return [float(b) for b in v.range]
 
 
 def _sample(spec: SweepSpec, problem: dict[str, Any]) -> np.ndarray:
@@ -86,13 +93,15 @@ def _grid_levels(v: Vary, is_int: bool) -> list[Any]:
     if v.values is not None:
         return list(v.values)
     lo, hi = v.range
-    grid = np.linspace(lo, hi, v.num)
+    grid = np.geomspace(lo, hi, v.num) if v.scale == "log" else np.linspace(lo, hi, v.num)
     return [int(round(g)) for g in grid] if is_int else [float(g) for g in grid]
 
 
 def _decode(v: Vary, is_int: bool, x: float) -> Any:
     if v.values is not None:
         return v.values[min(int(np.floor(x)), len(v.values) - 1)]
+    if v.scale == "log":  # clipped: 10 ** log10(high) may land an ulp above high
+        x = min(max(10.0**x, v.range[0]), v.range[1])
     if is_int:
         lo, hi = v.range
         return int(min(max(round(x), lo), hi))

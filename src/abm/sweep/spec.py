@@ -43,6 +43,8 @@ TOP_KEYS = (
     "design",
 )
 DESIGN_KEYS = ("kind", "n", "second_order", "levels", "seed")
+#: How a range is spaced or sampled: evenly in the value, or evenly in its log10.
+SCALES = ("linear", "log")
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,15 @@ class Vary:
 
     In a grid a range is cut into ``num`` evenly spaced levels; in the sampled designs
     (lhs, sobol, morris) a range is sampled continuously (rounded for integer parameters)
-    and a value list is sampled as a categorical factor.
+    and a value list is sampled as a categorical factor. ``scale = "log"`` spaces a range's
+    levels, or samples it, evenly in log10: the right reading of a hazard or a capacity
+    whose sources agree only on its order of magnitude.
     """
 
     values: tuple[Any, ...] | None = None
     range: tuple[float, float] | None = None
     num: int | None = None
+    scale: str = "linear"
 
     def to_dict(self) -> dict[str, Any]:
         if self.values is not None:
@@ -64,6 +69,8 @@ class Vary:
         out: dict[str, Any] = {"range": list(self.range or ())}
         if self.num is not None:
             out["num"] = self.num
+        if self.scale != "linear":
+            out["scale"] = self.scale
         return out
 
 
@@ -317,23 +324,28 @@ def _check_vary(vary: Any, params, fixed: Mapping[str, Any], kind: str) -> dict[
 
 def _check_one(field_: str, param: Param, entry: Any, kind: str) -> Vary:
     if isinstance(entry, Mapping):
-        bad = [k for k in entry if k not in ("values", "range", "num")]
+        bad = [k for k in entry if k not in ("values", "range", "num", "scale")]
         if bad:
-            raise ParameterError(f"{field_}.{bad[0]}", entry[bad[0]], "values, range or num")
+            raise ParameterError(f"{field_}.{bad[0]}", entry[bad[0]], "values, range, num or scale")
         entry = Vary(
             tuple(entry["values"])
             if isinstance(entry.get("values"), list)
             else entry.get("values"),
             entry.get("range"),
             entry.get("num"),
+            entry.get("scale", "linear"),
         )
     if not isinstance(entry, Vary):
         raise ParameterError(field_, entry, "{ values = [...] } or { range = [low, high] }")
     if (entry.values is None) == (entry.range is None):
         raise ParameterError(field_, entry.to_dict(), "exactly one of values or range")
+    if entry.scale not in SCALES:
+        raise ParameterError(f"{field_}.scale", entry.scale, "one of " + ", ".join(SCALES))
     if entry.values is not None:
         if entry.num is not None:
             raise ParameterError(f"{field_}.num", entry.num, "num only with a range")
+        if entry.scale != "linear":
+            raise ParameterError(f"{field_}.scale", entry.scale, "a scale only with a range")
         vals = entry.values
         if isinstance(vals, str) or not isinstance(vals, Sequence) or not vals:
             raise ParameterError(f"{field_}.values", vals, "a non-empty list")
@@ -359,6 +371,8 @@ def _check_range(field_: str, param: Param, entry: Vary, kind: str) -> Vary:
         raise ParameterError(f"{field_}.range", list(rng), "two finite numbers, low < high")
     if math.isinf(hi):
         raise ParameterError(f"{field_}.range", list(rng), "finite bounds")
+    if entry.scale == "log" and lo <= 0:
+        raise ParameterError(f"{field_}.range", list(rng), "low > 0 on a log scale")
     num = entry.num
     if kind == "grid":
         if num is None:
@@ -368,7 +382,7 @@ def _check_range(field_: str, param: Param, entry: Vary, kind: str) -> Vary:
             raise ParameterError(f"{field_}.num", num, f"at most {hi - lo + 1} integer levels")
     elif num is not None:
         raise ParameterError(f"{field_}.num", num, f"no num in a {kind} design (it samples)")
-    return Vary(range=(lo, hi), num=num)
+    return Vary(range=(lo, hi), num=num, scale=entry.scale)
 
 
 def design_size(design: Design, vary: Mapping[str, Vary]) -> int:
