@@ -17,6 +17,7 @@ PARAMS = ParamSet(
         Param("share", 0.5, "float", "a share", "share", 0.0, 1.0, source="x"),
         Param("weeks", 4, "int", "a term", "weeks", 1, 100, source="x"),
         Param("on", True, "bool", "a switch", source="x"),
+        Param("shock", 0.0, "schedule", "an input", "[0,1]", 0.0, 1.0, source="x"),
     ]
 )
 

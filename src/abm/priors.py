@@ -131,9 +131,12 @@ def parse_priors(data: Mapping[str, Any], params: ParamSet, origin: str = "") ->
         if name not in params:
             raise ParameterError(f"{where}[{name}]", name, "a parameter of the model")
         decl = params[name]
-        if decl.kind not in ("float", "int"):
+        if decl.kind not in ("float", "int", "schedule"):
             raise ParameterError(
-                f"{where}[{name}]", decl.kind, "a float or int parameter (a prior is a range)"
+                f"{where}[{name}]",
+                decl.kind,
+                "a float, int or schedule parameter (a prior is a range; a schedule's draw "
+                "holds for the whole run)",
             )
         if not isinstance(table, Mapping):
             raise ParameterError(f"{where}[{name}]", table, "a table of " + ", ".join(FIELDS))
@@ -167,8 +170,15 @@ def parse_priors(data: Mapping[str, Any], params: ParamSet, origin: str = "") ->
 
 def defaults_outside(priors: Iterable[Prior], params: ParamSet) -> list[str]:
     """Parameters whose declared default lies outside their prior (worth a look: the
-    default run then stands for a value the sources rule out)."""
-    return [p.name for p in priors if not p.low <= params[p.name].default <= p.high]
+    default run then stands for a value the sources rule out). A schedule's default counts
+    by every value it takes."""
+    out = []
+    for p in priors:
+        d = params[p.name]
+        lo, hi = d.coerce(d.default).bounds() if d.kind == "schedule" else (d.default,) * 2
+        if not (p.low <= lo and hi <= p.high):
+            out.append(p.name)
+    return out
 
 
 def prior_table(priors: Priors, params: ParamSet) -> str:
@@ -181,7 +191,7 @@ def prior_table(priors: Priors, params: ParamSet) -> str:
     for p in priors:
         d = params[p.name]
         rows.append(
-            f"| `{p.name}` | {d.unit} | {d.default:g} | {p.low:g} - {p.high:g} | {p.scale} "
+            f"| `{p.name}` | {d.unit} | {d.default} | {p.low:g} - {p.high:g} | {p.scale} "
             f"| {p.basis} | {p.source} |"
         )
     return "\n".join(rows)
