@@ -150,12 +150,13 @@ def peak_near(run: Run, name: str, day: date, window: int = PEAK_WINDOW) -> floa
 
 def half_life(weeks: np.ndarray, values: np.ndarray) -> float:
     """Half-life in weeks of an exponential decay fitted (least squares on log values) to
-    the positive ``values``; inf when they do not fall, NaN with fewer than two points."""
+    the positive ``values``; inf when they do not fall (a slope above -1e-9 a week: rounding
+    makes a flat series' slope a hair from zero), NaN with fewer than two points."""
     keep = values > 0
     if keep.sum() < 2:
         return math.nan
     slope = np.polyfit(weeks[keep].astype(float), np.log(values[keep]), 1)[0]
-    return math.inf if slope >= 0 else float(-math.log(2.0) / slope)
+    return math.inf if slope > -1e-9 else float(-math.log(2.0) / slope)
 
 
 def decay_half_life(run: Run, peak_day: date, end: date) -> float:
