@@ -88,9 +88,9 @@ def test_the_half_life_of_an_exponential_decay_is_recovered():
     peak = 1  # 16 Aug
     protesters = np.where(steps >= peak, 200_000 * 0.5 ** ((steps - peak) / 3.0), 0.0)
     run = Run(synthetic(protesters=protesters))
-    assert value(
-        "protest_half_life_autumn_2020", run, "2020-08-16", "2020-11-15"
-    ) == pytest.approx(3.0)
+    assert value("protest_half_life_autumn_2020", run, "2020-08-16", "2020-11-15") == pytest.approx(
+        3.0
+    )
 
 
 def test_protest_that_does_not_fade_has_an_infinite_half_life():
