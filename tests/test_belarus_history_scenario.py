@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from abm.belarus.actors.citizens import PRO_WESTERN, Conditions, group_legitimacy
 from abm.belarus.history import load_inputs, week_of, week_start
 from abm.belarus.history.data import HistoryDataError
+from abm.belarus.history.patterns import observations
 from abm.belarus.history.scenario import (
     NARRATIVE_ONLY,
     SCHEDULED,
@@ -158,3 +160,25 @@ def test_outputs_are_dated_from_the_start_week():
     assert df["date"].iloc[0] == "2022-10-02"
     replay = _model(start_week=0)
     assert replay.series()["date"].iloc[0] == date(2020, 8, 9).isoformat()
+
+
+# ------------------------------------------------------------------ abm run --scenario history
+def test_abm_run_history_sets_the_run_beside_the_history_and_writes_patterns(tmp_path, capsys):
+    from abm.cli import main
+
+    out = tmp_path / "history"
+    argv = ["run", "--scenario", "history", "--steps", "16", "--set", "n_citizens=1200"]
+    assert main(argv + ["--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    peak = next(line for line in text.splitlines() if line.startswith("2020-08-16"))
+    assert "turnout" in peak and "protest_peak_minsk: 150,000 (100,000-200,000)" in peak
+    assert "Moscow declares a reserve of Russian law-enforcement officers" in text
+    assert "2022-02-20" not in text  # the 16-week run ends in November 2020
+    patterns = pd.read_csv(out / "patterns.csv")
+    assert len(patterns) == len(observations())
+    late = patterns[patterns["end"] > "2020-11-29"]
+    assert (late["note"] == "outside the run's weeks").all()
+    events = pd.read_csv(out / "events.csv")
+    series = pd.read_csv(out / "series.csv")
+    assert list(events.columns) == ["step", "date", "event", "cause"]
+    assert set(events["date"]) <= set(series["date"]) and series["date"].iloc[-1] == "2020-11-29"
