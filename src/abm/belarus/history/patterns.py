@@ -176,24 +176,27 @@ def _day(o: Observation) -> date:
     return o.end
 
 
-def _total_or_week(name: str) -> Callable[[Run, Observation], float]:
-    """A count over a span (prorated), or over a one-day observation's week."""
+def _week_or_span(
+    name: str, over_span: Callable[[Run, str, date, date], float]
+) -> Callable[[Run, Observation], float]:
+    """``name`` in a one-day observation's week, else ``over_span`` of it over the span."""
 
     def simulate(run: Run, o: Observation) -> float:
         if o.start == o.end:
             return at_week(run, name, o.end)
-        return span_total(run, name, o.start, o.end)
+        return over_span(run, name, o.start, o.end)
 
     return simulate
+
+
+def _total_or_week(name: str) -> Callable[[Run, Observation], float]:
+    """A count over a span (prorated by days), or over a one-day observation's week."""
+    return _week_or_span(name, span_total)
 
 
 def _stock(name: str) -> Callable[[Run, Observation], float]:
-    def simulate(run: Run, o: Observation) -> float:
-        if o.start == o.end:
-            return at_week(run, name, o.end)
-        return span_mean(run, name, o.start, o.end)
-
-    return simulate
+    """A stock in a day's week, or its mean over a span."""
+    return _week_or_span(name, span_mean)
 
 
 def detentions_cumulative(run: Run, o: Observation) -> float:
