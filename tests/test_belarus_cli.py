@@ -79,9 +79,10 @@ def test_abm_run_writes_series_events_and_summary(tmp_path, capsys):
     assert {"support_level", "active_share", "casualties", "mutinied_share"} <= set(series.columns)
     with open(out / "events.csv", newline="") as fh:
         rows = list(csv.reader(fh))
-    outcomes = [row for row in rows[1:] if row[1] not in LOGGED_ONLY]
-    assert rows[0] == ["step", "event", "cause"] and outcomes[0][:2] == ["12", "intervention"]
-    n_purges = sum(row[1] == "purge" for row in rows[1:])
+    outcomes = [row for row in rows[1:] if row[2] not in LOGGED_ONLY]
+    assert rows[0] == ["step", "date", "event", "cause"]
+    assert outcomes[0][:3] == ["12", series["date"].iloc[12], "intervention"]
+    n_purges = sum(row[2] == "purge" for row in rows[1:])
     assert n_purges > 0 and series["purges"].iloc[-1] == n_purges
     assert "week 1: purge" not in text  # purges are summarised in one line
     assert f"purges (rotations of security chiefs): {n_purges}, weeks" in text

@@ -174,8 +174,8 @@ def test_the_installed_command_prints_one_line_for_nan(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         "abm run: error: parameter 'sanctions': got 'nan'; allowed: a finite number or a "
-        "schedule (step:a,b,t / linear:a,b,t0,t1) in [0, 1] (knot 1 is nan; every knot must "
-        "be a finite number)"
+        "schedule (step:a,b,t / linear:a,b,t0,t1 / piecewise:v@t,...) in [0, 1] (knot 1 is "
+        "nan; every knot must be a finite number)"
     ]
     assert not (tmp_path / "out").exists()
 

@@ -2,10 +2,11 @@
 
 ``abm run --scenario NAME [--seed S] [--steps N] [--set PARAM=VALUE ...] [--out DIR]`` prints
 the model's narrative of the run (``abm.belarus.narrative``) and writes DIR/series.csv (one
-row per step), DIR/events.csv (step,event,cause) and DIR/summary.json (see
-docs/schema.md). Every input is validated once, through ``abm.runner.prepare``, before the
-run starts; files are written under temporary names and renamed, so a failed run leaves
-nothing half-written.
+row per step, dated), DIR/events.csv (step,date,event,cause) and DIR/summary.json (see
+docs/schema.md). The history scenario also prints the run beside the dated history and writes
+DIR/patterns.csv, each observed pattern beside the run's counterpart. Every input is
+validated once, through ``abm.runner.prepare``, before the run starts; files are written under
+temporary names and renamed, so a failed run leaves nothing half-written.
 """
 
 from __future__ import annotations
@@ -58,7 +59,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 # ------------------------------------------------------------------------------------ run
 def run(args: argparse.Namespace) -> int:
-    from abm.belarus.narrative import narrative
+    from abm.belarus.history.patterns import write_table
+    from abm.belarus.narrative import (
+        history_patterns,
+        history_timeline,
+        narrative,
+        replays_history,
+    )
     from abm.runner import execute, prepare
 
     overrides: dict[str, Any] = dict(parse_assignments(args.set))
@@ -68,8 +75,21 @@ def run(args: argparse.Namespace) -> int:
     check_run_args(args.seed, setup.steps, out)
     result = execute(setup, args.seed)
     print(narrative(result))
+    names = ["series.csv", "events.csv", "summary.json"]
+    comparisons = None
+    if replays_history(result):
+        comparisons = history_patterns(result)
+        print(history_timeline(result, comparisons))
     write_outputs(out, result)
-    print(f"wrote {out / 'series.csv'}, {out / 'events.csv'}, {out / 'summary.json'}")
+    if comparisons is not None:
+        tmp = out / ".patterns.csv.tmp"
+        try:
+            write_table(tmp, comparisons)
+            os.replace(tmp, out / "patterns.csv")
+        finally:
+            tmp.unlink(missing_ok=True)
+        names.append("patterns.csv")
+    print("wrote " + ", ".join(str(out / name) for name in names))
     return 0
 
 
@@ -97,10 +117,13 @@ def write_outputs(out: Path, result) -> None:
     tmp = {name: out / f".{name}.tmp" for name in ("series.csv", "events.csv", "summary.json")}
     try:
         result.series.to_csv(tmp["series.csv"], index=False)
+        dates = dict(zip(result.series["step"], result.series["date"], strict=True))
         with open(tmp["events.csv"], "w", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(["step", "event", "cause"])
-            w.writerows(result.events)
+            w.writerow(["step", "date", "event", "cause"])
+            w.writerows(
+                (step, dates.get(step, ""), event, cause) for step, event, cause in result.events
+            )
         tmp["summary.json"].write_text(dumps(summary_document(result), indent=2) + "\n")
         for name, path in tmp.items():
             os.replace(path, out / name)

@@ -54,7 +54,10 @@ class Param:
             "int": "an integer",
             "int_or_inf": "an integer or inf",
         }
-        what = base.get(self.kind, "a finite number or a schedule (step:a,b,t / linear:a,b,t0,t1)")
+        what = base.get(
+            self.kind,
+            "a finite number or a schedule (step:a,b,t / linear:a,b,t0,t1 / piecewise:v@t,...)",
+        )
         return f"{what} in [{lo}, {hi}]"
 
     def coerce(self, value: Any) -> Any:

@@ -1,13 +1,16 @@
 """Time schedules for exogenous inputs (legitimacy, cop density, the war's course, ...).
 
-A schedule maps the step number t (0 = the initial state) to a value. Three kinds cover the
-runs in Epstein (2002) Table 2 and the Belarus scenarios:
+A schedule maps the step number t (0 = the initial state) to a value. Four kinds cover the
+runs in Epstein (2002) Table 2, the Belarus scenarios and the dated history replay:
 
 - constant:  ``0.8``
 - step:      ``step:BEFORE,AFTER,AT`` - BEFORE for t < AT, AFTER from t = AT on
              (run 4's abrupt drop)
 - linear:    ``linear:START,END,FROM,TO`` - START until FROM, a straight line to END at TO,
              END afterwards (run 3's gradual drop, run 5's cops walked down)
+- piecewise: ``piecewise:V0@T0,V1@T1,...`` - a value that holds until the next knot: V0
+             before T1 (also before T0), Vi from Ti on; the times must strictly increase
+             (the history replay's inputs, built from ``belarus/history/inputs.csv``)
 
 The same text form is accepted in TOML files and on the command line (``--set``). Every
 knot, value or time, must be a finite number: a NaN compares false with every bound, so it
@@ -19,18 +22,27 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-FORMS = "NUMBER, step:BEFORE,AFTER,AT or linear:START,END,FROM,TO"
+FORMS = (
+    "NUMBER, step:BEFORE,AFTER,AT, linear:START,END,FROM,TO or "
+    "piecewise:VALUE@FROM,VALUE@FROM,... (FROM strictly increasing)"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    """A piecewise-linear function of the step; immutable so that it can be shared freely."""
+    """A piecewise-linear function of the step; immutable so that it can be shared freely.
+
+    ``values`` holds the knots: (value,) for a constant, (before, after, at) for a step,
+    (start, end, from, to) for a linear ramp and (v0, t0, v1, t1, ...) for a piecewise
+    constant."""
 
     kind: str
     values: tuple[float, ...]
 
     def __post_init__(self) -> None:
         _finite(self.values)  # also for schedules built directly, not only parsed ones
+        if self.kind == "piecewise":
+            _check_piecewise(self.values)
 
     def at(self, t: float) -> float:
         if self.kind == "constant":
@@ -38,6 +50,13 @@ class Schedule:
         if self.kind == "step":
             before, after, at = self.values
             return before if t < at else after
+        if self.kind == "piecewise":
+            value = self.values[0]
+            for v, since in zip(self.values[0::2], self.values[1::2], strict=True):
+                if t < since:
+                    break
+                value = v
+            return value
         start, end, t0, t1 = self.values
         if t <= t0:
             return start
@@ -47,17 +66,33 @@ class Schedule:
 
     def bounds(self) -> tuple[float, float]:
         """Smallest and largest value the schedule ever takes (used for range checks)."""
-        vals = self.values if self.kind == "constant" else self.values[:2]
+        if self.kind == "piecewise":
+            vals = self.values[0::2]
+        else:
+            vals = self.values if self.kind == "constant" else self.values[:2]
         return min(vals), max(vals)
 
     def __str__(self) -> str:
         if self.kind == "constant":
             return repr(self.values[0])
+        if self.kind == "piecewise":
+            pairs = zip(self.values[0::2], self.values[1::2], strict=True)
+            return "piecewise:" + ",".join(f"{v!r}@{t!r}" for v, t in pairs)
         return f"{self.kind}:" + ",".join(repr(v) for v in self.values)
 
     @classmethod
     def constant(cls, value: float) -> Schedule:
         return cls("constant", (float(value),))
+
+    @classmethod
+    def piecewise(
+        cls, knots: list[tuple[float, float]] | tuple[tuple[float, float], ...]
+    ) -> Schedule:
+        """A value that holds until the next knot; ``knots`` are (from_step, value) pairs."""
+        flat: list[float] = []
+        for since, value in knots:
+            flat += [float(value), float(since)]
+        return cls("piecewise", tuple(flat))
 
     @classmethod
     def parse(cls, text: object) -> Schedule:
@@ -74,6 +109,8 @@ class Schedule:
         kind, sep, rest = s.partition(":")
         if not sep:
             return cls.constant(float(s))
+        if kind == "piecewise":
+            return cls.piecewise([_knot(k) for k in rest.split(",")])
         parts = tuple(float(p) for p in rest.split(","))
         if kind == "step" and len(parts) == 3:
             return cls("step", parts)
@@ -90,3 +127,24 @@ def _finite(knots: tuple[float, ...]) -> tuple[float, ...]:
         if not math.isfinite(k):
             raise ValueError(f"knot {i} is {k!r}; every knot must be a finite number")
     return knots
+
+
+def _knot(text: str) -> tuple[float, float]:
+    """One ``VALUE@FROM`` knot of a piecewise schedule, as (from, value)."""
+    value, sep, since = text.partition("@")
+    if not sep:
+        raise ValueError(f"piecewise knot {text.strip()!r} is not VALUE@FROM")
+    return float(since), float(value)
+
+
+def _check_piecewise(knots: tuple[float, ...]) -> None:
+    """ValueError unless there is at least one (value, from) knot and the times increase."""
+    if not knots or len(knots) % 2:
+        raise ValueError("a piecewise schedule needs VALUE@FROM knots (at least one)")
+    times = knots[1::2]
+    for i, (a, b) in enumerate(zip(times, times[1:], strict=False), start=2):
+        if b <= a:
+            raise ValueError(
+                f"piecewise knot {i} starts at {b:g}, not after the previous one's {a:g}; "
+                "the FROM times must strictly increase"
+            )

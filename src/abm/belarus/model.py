@@ -45,6 +45,7 @@ from abm.belarus.actors.citizens import BelarusCitizen, CitizenPopulation
 from abm.belarus.actors.kremlin import Kremlin
 from abm.belarus.actors.lukashenko import Lukashenko
 from abm.belarus.actors.security import SecurityServices
+from abm.belarus.history.data import week_start
 from abm.belarus.mechanisms.policing import Policing
 from abm.belarus.outcomes import OutcomeLog, uprising_status, uprising_threshold
 from abm.belarus.params import BELARUS_PARAMS
@@ -142,13 +143,14 @@ class BelarusModel(mesa.Model):
         self.security = SecurityServices(self, p, self.actor_rng)
         self.army = Army(self, p, self.actor_rng)
         self.army_initial = self.army.initial
-        x = Inputs.at(p, 0)
+        x = self.inputs = Inputs.at(p, 0)
         self.kremlin = Kremlin(self, p, x)
         self.ruler = Lukashenko(self, p, x.nato_posture)
         self.security.imagine(self.actor_rng)
         self.log = OutcomeLog()
         self._init_state()
         self.kremlin.start(x)
+        self.citizens.legitimacy_shock = x.legitimacy_shock
         self.citizens.refresh_legitimacy(
             x.sanctions, self.kremlin.pressure, self.support_level, self.occupied
         )
@@ -219,7 +221,8 @@ class BelarusModel(mesa.Model):
     # ----------------------------------------------------------------------------- step
     def step(self) -> None:
         t = int(round(self.time))
-        x = Inputs.at(self.p, t)
+        x = self.inputs = Inputs.at(self.p, t)
+        self.citizens.legitimacy_shock = x.legitimacy_shock
         self.kremlin.reassess(x)
         self.kremlin.act(t)
         self.ruler.govern(t, x)
@@ -258,9 +261,22 @@ class BelarusModel(mesa.Model):
         # A week's turnout counts everyone who protested that week: those still out at its
         # end and those detained during it (2020: ~7,000 detained among 100-200,000 out).
         self.turnout = (self.active + self.arrests) / self.n_cit
-        loyal = self.security.on_duty() + self.army.internal_people + self.kremlin.russian_people
+        loyal = self.loyal_coercive_people()
         self.uprising_threshold = uprising_threshold(self.p, loyal, self.population)
         self._update_weakness()
+
+    def loyal_coercive_people(self) -> float:
+        """People an uprising must outnumber: security staff on duty, army units obeying at
+        home, Russian troops policing the capital, and Moscow's declared police reserve
+        while it stands (``russian_police_reserve``; never deployed, so it adds to what can
+        be contained, not to the police on the grid)."""
+        reserve = self.p.russian_reserve_people * self.inputs.russian_police_reserve
+        return (
+            self.security.on_duty()
+            + self.army.internal_people
+            + self.kremlin.russian_people
+            + reserve
+        )
 
     def _update_weakness(self) -> None:
         """How close the regime looks to its breaking points, in [0, 1]: the mean of turnout
@@ -312,8 +328,12 @@ class BelarusModel(mesa.Model):
         return self.log.final_class()
 
     def series(self) -> pd.DataFrame:
-        """One row per step (step 0 = initial state), ``step`` first."""
-        return self.datacollector.get_model_vars_dataframe().reset_index(names="step")
+        """One row per step (step 0 = initial state): ``step``, then ``date`` (the ISO date
+        of the Sunday opening the history week ``start_week + step``), then the series."""
+        df = self.datacollector.get_model_vars_dataframe().reset_index(names="step")
+        start = int(self.p.start_week)
+        df.insert(1, "date", [week_start(start + int(s)).isoformat() for s in df["step"]])
+        return df
 
 
 def _reporter(name: str):

@@ -1,5 +1,6 @@
 """The Belarus model's account of one run in a few readable lines: the setting, the path
-of Lukashenko's support, the events with their causes, and the final classification.
+of Lukashenko's support, the events with their causes, and the final classification; for a
+history replay also the run beside the dated history and its patterns' verdicts.
 
 It lives beside the declared outcomes it narrates; ``abm run`` only prints it.
 """
@@ -9,6 +10,9 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 
+from abm.belarus.history import load_inputs, load_observed
+from abm.belarus.history.patterns import Comparison, Run, compare, split
+from abm.belarus.history.timeline import side_by_side
 from abm.belarus.outcomes import DECLARED
 from abm.belarus.params import SUPPORT_LEVELS
 from abm.belarus.scenarios import get_scenario
@@ -16,6 +20,33 @@ from abm.contract import RunResult
 
 #: How many individual mutinies a narrative prints per week before summarising the rest.
 MUTINY_LINES = 2
+#: The scenario that replays the dated history (``scenarios/history.toml``).
+HISTORY_SCENARIO = "history"
+
+
+def replays_history(result: RunResult) -> bool:
+    """True for a run of the history scenario, which abm run sets beside the history."""
+    return result.summary.get("scenario") == HISTORY_SCENARIO
+
+
+def history_patterns(result: RunResult) -> list[Comparison]:
+    """Every observed pattern (and the derived autumn half-life) beside this run."""
+    return compare(Run(result.series, result.events))
+
+
+def history_timeline(result: RunResult, comparisons: list[Comparison]) -> str:
+    """The run's events beside the dated history, week by week, then the patterns' tally."""
+    lines = side_by_side(
+        result.series, result.events, SUPPORT_LEVELS, load_inputs(), load_observed()
+    )
+    for period, rows in split(comparisons).items():
+        judged = [c for c in rows if c.inside is not None]
+        inside = sum(bool(c.inside) for c in judged)
+        lines.append(
+            f"patterns ({period}): {inside} of {len(judged)} compared inside what was "
+            f"observed; {len(rows) - len(judged)} without a simulated counterpart yet"
+        )
+    return "\n".join(lines)
 
 
 def narrative(result: RunResult) -> str:

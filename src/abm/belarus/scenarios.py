@@ -4,6 +4,11 @@ A scenario file holds a ``description``, the default number of ``steps`` (weeks)
 ``sources`` its values rest on, and a ``[params]`` table of overrides of the defaults in
 ``belarus/params.py`` (the defaults themselves are the late-2022 baseline). Any value can be
 overridden again from the CLI (``abm run --scenario NAME --set PARAM=VALUE``).
+
+A file with ``history_inputs = true`` (``history.toml``) takes its exogenous inputs from the
+dated history, ``belarus/history/inputs.csv``, built by
+``abm.belarus.history.scenario.history_params`` at the file's ``start_week``; its own
+``[params]`` override those.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import tomllib
 from functools import cache
 from importlib import resources
 
+from abm.belarus.history.scenario import history_params
 from abm.contract import Scenario
 from abm.errors import ParameterError
 
@@ -27,11 +33,14 @@ def _load() -> dict[str, Scenario]:
             continue
         data = tomllib.loads(entry.read_text())
         name = entry.name.removesuffix(".toml")
+        params = dict(data.get("params", {}))
+        if data.get("history_inputs", False):
+            params = history_params(start_week=int(params.get("start_week", 0))) | params
         out[name] = Scenario(
             name=name,
             description=str(data.get("description", "")),
             steps=int(data.get("steps", DEFAULT_STEPS)),
-            params=dict(data.get("params", {})),
+            params=params,
             sources=tuple(data.get("sources", ())),
         )
     return out

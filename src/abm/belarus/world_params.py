@@ -7,7 +7,14 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from abm.belarus.declare import ART, CF, EP, TUNED, flag, integer, real, schedule
+from abm.belarus.history.data import week_of
 from abm.params import Param, Values
+
+#: The history week (weeks since Sunday 9 August 2020) the defaults stand for: the article's
+#: "late 2022", the autumn after the annexation (Sunday 2 October 2022).
+LATE_2022_WEEK = week_of("2022-10-02")
+#: History's source key: the dated inputs of the replay (``belarus/history/inputs.csv``).
+HISTORY = "history/inputs.csv"
 
 #: Belstat population on 1 January 2022 (CALIBRATION_FACTS): one agent per inhabitant at full scale.
 POPULATION_2022 = 9_255_524
@@ -116,6 +123,22 @@ ENGINE_PARAMS: list[Param] = [
     ),
 ]
 
+SCALE_PARAMS.append(
+    integer(
+        "start_week",
+        LATE_2022_WEEK,
+        "the history week (weeks since Sunday 9 August 2020, the stolen election) that step 0 "
+        "stands for; dates the outputs (``date`` = the Sunday opening the week). Default: the "
+        "article's late 2022 (2 Oct 2022), which the defaults describe; the history scenario "
+        "starts at 0",
+        "week",
+        0,
+        10_000,
+        source=ART + " (late 2022); " + HISTORY,
+        group="scale",
+    )
+)
+
 EXOGENOUS_PARAMS: list[Param] = [
     schedule(
         "ukraine_strength",
@@ -165,8 +188,60 @@ EXOGENOUS_PARAMS: list[Param] = [
     flag(
         "annexed",
         True,
-        "the four provinces are annexed (Sept 2022), so the doctrine can be invoked",
+        "the four provinces are annexed (Sept 2022), so the doctrine can be invoked; from "
+        "annexed_from_week on",
         source=ART,
+        group="exogenous",
+    ),
+    integer(
+        "annexed_from_week",
+        0,
+        "step from which the annexation holds when annexed is true (the date form: the "
+        "history replay annexes on 30 Sep 2022, its week 111)",
+        "week",
+        0,
+        10_000,
+        source=HISTORY + ": annexation 30 Sep 2022 (AFP)",
+        group="exogenous",
+    ),
+    schedule(
+        "war_active",
+        1.0,
+        "Russia's war on Ukraine is under way (1) or not yet (0): before 24 Feb 2022 Moscow "
+        "demands no military support of Belarus",
+        "bool (0/1)",
+        source=HISTORY + ": the invasion, 24 Feb 2022",
+        group="exogenous",
+    ),
+    schedule(
+        "legitimacy_shock",
+        0.0,
+        "legitimacy the stolen election of Aug 2020 and the first nights' violence cost "
+        "pro-Western citizens (subtracted from their legitimacy while it holds); 0 in the "
+        "late-2022 baseline, where crackdown_legitimacy_pw carries the legacy",
+        "[0,1]",
+        source=HISTORY + ": assumption, sweep 0.10-0.40",
+        group="exogenous",
+    ),
+    schedule(
+        "russian_police_reserve",
+        0.0,
+        "Moscow's declared reserve of Russian law-enforcement officers stands ready (1) or "
+        "not (0); while it does, russian_reserve_people count among the loyal coercive "
+        "people an uprising must outnumber (never deployed)",
+        "bool (0/1)",
+        source=HISTORY + ": Putin, 27 Aug 2020 (Reuters, Belsat)",
+        group="exogenous",
+    ),
+    real(
+        "russian_reserve_people",
+        3_000.0,
+        "officers in Moscow's 2020 police reserve; never published: an assumption to sweep "
+        "(a few Rosgvardia/OMON regiments)",
+        "people",
+        0.0,
+        30_000.0,
+        source="assumption: size never published (Putin, 27 Aug 2020); sweep 500-20,000",
         group="exogenous",
     ),
     integer(
@@ -191,7 +266,12 @@ class Inputs(NamedTuple):
     sanctions: float
     war_trajectory: float
     counteroffensive: float
+    war_active: float
+    legitimacy_shock: float
+    russian_police_reserve: float
+    annexed: bool
 
     @classmethod
     def at(cls, p: Values, t: float) -> Inputs:
-        return cls(*(getattr(p, name).at(t) for name in cls._fields))
+        schedules = (getattr(p, name).at(t) for name in cls._fields[:-1])
+        return cls(*schedules, annexed=bool(p.annexed) and t >= p.annexed_from_week)

@@ -47,6 +47,7 @@ class Conditions:
     repression_memory: float = 0.0
     hardship: float = 0.0
     occupied: bool = False
+    legitimacy_shock: float = 0.0  # the stolen election's cost to pro-Western legitimacy
 
 
 def group_legitimacy(p: Values, group: int, c: Conditions, orientations: bool) -> float:
@@ -64,6 +65,7 @@ def group_legitimacy(p: Values, group: int, c: Conditions, orientations: bool) -
     pw = group == PRO_WESTERN
     if pw:
         legit = p.legitimacy_pw - (p.crackdown_legitimacy_pw if p.mech_repression else 0)
+        legit -= c.legitimacy_shock
     else:
         legit = p.legitimacy_pr
     if orientations:
@@ -115,6 +117,7 @@ class CitizenPopulation:
         self.casualty_memory = 0.0  # decaying sum of weekly losses over the army's size
         self.repression_memory = 0.0  # decaying sum of weekly arrests over the citizens
         self.hardship = 0.0  # this week's extra hardship h
+        self.legitimacy_shock = 0.0  # this week's input (set by the model from its schedule)
         self.legit_pw = self.legit_pr = 0.0  # set by ``refresh_legitimacy``
 
     def hardship_at(self, sanctions: float, pressure: float, level: int) -> float:
@@ -141,6 +144,7 @@ class CitizenPopulation:
             repression_memory=self.repression_memory,
             hardship=hardship,
             occupied=occupied,
+            legitimacy_shock=self.legitimacy_shock,
         )
 
     def refresh_legitimacy(

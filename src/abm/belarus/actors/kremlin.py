@@ -147,17 +147,22 @@ class Kremlin(mesa.Agent):
         )
         self.dependence = min(1.0, self.dependence)
         self.leverage = leverage(self.dependence, p.pressure_willingness)
-        self.update_demand(x.counteroffensive, p.annexed, 0.0)
+        self.update_demand(x.counteroffensive, x.annexed, 0.0, x.war_active)
 
     def update_desperation(self, war_trajectory: float) -> None:
         """Desperation follows the war's course with inertia ('as desperation mounts')."""
         self.desperation += self.p.desperation_rate * (war_trajectory - self.desperation)
 
-    def update_demand(self, counteroffensive: float, annexed: bool, warning: float) -> None:
-        """Set this week's demand; a warning talks it down by warning_relief * its weight."""
+    def update_demand(
+        self, counteroffensive: float, annexed: bool, warning: float, war_active: float = 1.0
+    ) -> None:
+        """Set this week's demand; a warning talks it down by warning_relief * its weight.
+        With no war under way (before 24 Feb 2022) Moscow demands no military support."""
         self.warning_weight = warning if self.p.mech_warning else 0.0
         relief = self.p.warning_relief * self.warning_weight
         self.demand = demanded_support(self.p, self.desperation, counteroffensive, annexed, relief)
+        if war_active <= 0:
+            self.demand = 0.0
 
     def penetration_effort(self) -> float:
         """Weekly share of each unit's remaining alignment gap Moscow closes (mechanism 4)."""
@@ -183,7 +188,7 @@ class Kremlin(mesa.Agent):
         self.leverage = leverage(self.dependence, p.pressure_willingness)
         legit_pw, legit_pr = m.citizens.legit_pw, m.citizens.legit_pr
         warning = (1.0 - legit_pw) if m.ruler.warning else 0.0
-        self.update_demand(x.counteroffensive, p.annexed, warning)
+        self.update_demand(x.counteroffensive, x.annexed, warning, x.war_active)
         self.indispensability = indispensability(
             p, max(0.0, legit_pr - legit_pw), self.warning_weight
         )
