@@ -225,7 +225,9 @@ class BelarusModel(mesa.Model):
         self.support_level = self.p.initial_support_level
         self.occupied = False  # Russian troops have entered to save the Union State
         self.uprising_on = False
-        self.uprising_threshold = self.p.uprising_share
+        self.uprising_threshold = uprising_threshold(
+            self.p, self.loyal_coercive_people(), self.population
+        )
         self.active_share = 0.0
         self.turnout = 0.0
         self.arrests = 0  # protests broken up this week, in agents

@@ -20,10 +20,9 @@ defect - that stays the coordination among units.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-import math
 
 import mesa
 import numpy as np
