@@ -89,16 +89,17 @@ SERIES = (
     "active_pr",
     "active_capital",
     "active_share",
-    "protesters",
-    "protesters_capital",
-    "turnout",
-    "uprising_threshold",
-    "arrests",
-    "street_detentions",
-    "prosecutions",
-    "detentions",
-    "political_prisoners",
-    "security_quits",
+    # Protest in people (true counts; per week unless a stock):
+    "protesters",  # people protesting this week (active at its end or broken up during it)
+    "protesters_capital",  # of them in the capital (the broken-up by where they stood before)
+    "turnout",  # protesters / population
+    "uprising_threshold",  # turnout the loyal coercive forces can contain
+    "arrests",  # protests broken up this week, in agents (the engine's arrests)
+    "street_detentions",  # people detained at protests (thinned, capped by capacity)
+    "prosecutions",  # people newly charged after the fact
+    "detentions",  # street_detentions + prosecutions
+    "political_prisoners",  # stock of people serving political criminal sentences
+    "security_quits",  # security people who quit this week
     "police_on_duty",
     "army_strength",
     "deployed_strength",
