@@ -215,6 +215,12 @@ SWITCH_CHECKS = {
     ),
     "ext_hardship": ("hardship", {}, lambda on, off: on.iloc[-1] > 0 and (off == 0).all()),
     "ext_cascades": ("turnout", {}, lambda on, off: not on.equals(off)),
+    "ext_fatigue": ("turnout", {}, lambda on, off: not on.equals(off)),
+    "ext_prosecution": (
+        "political_prisoners",
+        {},
+        lambda on, off: on.iloc[-1] > on.iloc[0] and (off.diff().iloc[1:] <= 0).all(),
+    ),
 }
 
 

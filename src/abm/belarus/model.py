@@ -22,9 +22,14 @@ actor whose rules it is:
    (contagion over the unit network), orders against protesters and refusals.
 7. Security: clash damage; in an uprising each unit defects when it expects enough others to
    (coordination); ejection by revolt; police presence per region onto the grid.
-8. Citizens: hardship, legitimacy per orientation, grievance and thresholds; one sweep of
-   the civil-violence engine (Epstein's rule).
-9. Outcomes detected from the state and logged; the DataCollector records the week.
+   Security people quit at a hazard rising with last week's protest load.
+8. Citizens: hardship, legitimacy per orientation, grievance, thresholds (with fatigue) and
+   the perceived risk of prosecution; one sweep of the civil-violence engine (Epstein's
+   rule). Then the week in people: protesters, street detentions (binomial thinning of the
+   broken-up protests, capped by capacity), prosecutions after the fact and the
+   political-prisoner stock (``mechanisms/detention.py``, ``mechanisms/prosecution.py``).
+9. Outcomes detected from the state and logged (an uprising when the protesters exceed what
+   the loyal coercive forces can contain); the DataCollector records the week.
 
 The rules live with the actors (``belarus/actors/``) and the mechanisms between them
 (``belarus/mechanisms/``); this module wires them together and keeps the regime's books.
@@ -46,7 +51,9 @@ from abm.belarus.actors.kremlin import Kremlin
 from abm.belarus.actors.lukashenko import Lukashenko
 from abm.belarus.actors.security import SecurityServices
 from abm.belarus.history.data import week_start
+from abm.belarus.mechanisms.detention import broken_up_people, detain
 from abm.belarus.mechanisms.policing import Policing
+from abm.belarus.mechanisms.prosecution import Prosecution, perceived_risk, prosecution_hazard
 from abm.belarus.outcomes import OutcomeLog, uprising_status, uprising_threshold
 from abm.belarus.params import BELARUS_PARAMS
 from abm.belarus.scenarios import get_scenario
@@ -83,9 +90,17 @@ SERIES = (
     "active_pr",
     "active_capital",
     "active_share",
-    "turnout",
-    "uprising_threshold",
-    "arrests",
+    # Protest in people (true counts; per week unless a stock):
+    "protesters",  # people protesting this week (active at its end or broken up during it)
+    "protesters_capital",  # of them in the capital (the broken-up by where they stood before)
+    "turnout",  # protesters / population
+    "uprising_threshold",  # turnout the loyal coercive forces can contain
+    "arrests",  # protests broken up this week, in agents (the engine's arrests)
+    "street_detentions",  # people detained at protests (thinned, capped by capacity)
+    "prosecutions",  # people newly charged after the fact
+    "detentions",  # street_detentions + prosecutions
+    "political_prisoners",  # stock of people serving political criminal sentences
+    "security_quits",  # security people who quit this week
     "police_on_duty",
     "army_strength",
     "deployed_strength",
@@ -148,6 +163,7 @@ class BelarusModel(mesa.Model):
         self.ruler = Lukashenko(self, p, x.nato_posture)
         self.security.imagine(self.actor_rng)
         self.log = OutcomeLog()
+        self.prosecution = Prosecution(p.political_prisoners_initial)
         self._init_state()
         self.kremlin.start(x)
         self.citizens.legitimacy_shock = x.legitimacy_shock
@@ -212,10 +228,18 @@ class BelarusModel(mesa.Model):
         self.support_level = self.p.initial_support_level
         self.occupied = False  # Russian troops have entered to save the Union State
         self.uprising_on = False
-        self.uprising_threshold = self.p.uprising_share
+        self.uprising_threshold = uprising_threshold(
+            self.p, self.loyal_coercive_people(), self.population
+        )
         self.active_share = 0.0
         self.turnout = 0.0
-        self.arrests = 0
+        self.arrests = 0  # protests broken up this week, in agents
+        self.protesters = 0  # people protesting this week
+        self.protesters_capital = 0
+        self.street_detentions = 0
+        self.prosecutions = 0
+        self.detentions = 0
+        self.security_quits = 0
         self.weakness = 0.0
 
     # ----------------------------------------------------------------------------- step
@@ -238,7 +262,9 @@ class BelarusModel(mesa.Model):
             occupied=self.occupied,
             observed_share=self.turnout,
             repression=self.ruler.repression,
+            extra_risk=self.prosecution_risk(),
         )
+        self._count_protest()
         self._read_world()
         self._detect(t)
         self.datacollector.collect(self)
@@ -249,6 +275,55 @@ class BelarusModel(mesa.Model):
         self.regime = successor
         self.log.record(t, "ejection", f"Lukashenko loses power: {cause}")
 
+    # ------------------------------------------------------------------ protest in people
+    def _prosecution_hazard(self) -> float:
+        """This week's charge hazard per exposure (0 with ``ext_prosecution`` off)."""
+        p = self.p
+        if not p.ext_prosecution:
+            return 0.0
+        return prosecution_hazard(
+            p.prosecution_hazard, p.prosecution_repression_boost, self.ruler.repression
+        )
+
+    def prosecution_risk(self) -> float:
+        """P_pros, the perceived chance of being charged later for protesting now (exactly 0
+        with ``ext_prosecution`` off, so the engine runs Epstein's rule bit for bit)."""
+        h = self._prosecution_hazard()
+        return perceived_risk(h, self.p.evidence_fade) if h > 0 else 0.0
+
+    def _count_protest(self) -> None:
+        """The week in people: everyone in a protest still out at the week's end or broken up
+        during it protested; the broken-up are thinned into detainees; every protester
+        joins the prosecution pool."""
+        p, m, c = self.p, self.people_per_agent, self.citizens
+        active = int(np.count_nonzero(self.world.active))
+        self.protesters = int(round((active + self.arrests) * m))
+        if self.n_regions > 1:
+            from_cell = c.broken_up_from[c.broken_up]
+            from_cell = from_cell[from_cell >= 0]
+            broken_cap = int(np.count_nonzero(self.cell_region[from_cell] == 0))
+            active_cap = int(self.world.actives_by_region()[0])
+            self.protesters_capital = int(round((active_cap + broken_cap) * m))
+        else:
+            self.protesters_capital = self.protesters
+        broken = broken_up_people(self.arrests, m)
+        self.street_detentions = detain(
+            broken, p.detention_share, p.detention_capacity, self.actor_rng
+        )
+        self.prosecutions = self.prosecution.week(
+            self.protesters,
+            self._prosecution_hazard(),
+            p.evidence_fade,
+            1.0 / p.sentence_weeks,
+            self.actor_rng,
+        )
+        self.detentions = self.street_detentions + self.prosecutions
+
+    @property
+    def political_prisoners(self) -> int:
+        """People serving political criminal sentences (a stock)."""
+        return self.prosecution.prisoners
+
     # ------------------------------------------------------------------------ the books
     def _read_world(self) -> None:
         w = self.world
@@ -258,11 +333,10 @@ class BelarusModel(mesa.Model):
         self.active_pr = self.active - self.active_pw
         self.active_capital = int(w.actives_by_region()[0]) if self.n_regions > 1 else self.active
         self.active_share = self.active / self.n_cit
-        # A week's turnout counts everyone who protested that week: those still out at its
-        # end and those detained during it (2020: ~7,000 detained among 100-200,000 out).
-        self.turnout = (self.active + self.arrests) / self.n_cit
-        loyal = self.loyal_coercive_people()
-        self.uprising_threshold = uprising_threshold(self.p, loyal, self.population)
+        self.turnout = self.protesters / self.population
+        self.uprising_threshold = uprising_threshold(
+            self.p, self.loyal_coercive_people(), self.population
+        )
         self._update_weakness()
 
     def loyal_coercive_people(self) -> float:
@@ -311,9 +385,11 @@ class BelarusModel(mesa.Model):
             self.log.record(
                 t,
                 "uprising",
-                f"{self.turnout:.1%} of the population protests this week "
-                f"(~{self.turnout * self.population:,.0f} people) >= threshold "
-                f"{self.uprising_threshold:.1%}; legitimacy pro-Western {c.legit_pw:.2f}, "
+                f"~{self.protesters:,} people protest this week ({self.turnout:.1%} of the "
+                f"population; Chenoweth's mark {p.uprising_share:.1%}), more than the loyal "
+                f"forces can contain (~{self.uprising_threshold * self.population:,.0f} = "
+                f"{p.containment_ratio:g} x {self.loyal_coercive_people():,.0f} loyal "
+                f"coercive people); legitimacy pro-Western {c.legit_pw:.2f}, "
                 f"pro-Russian {c.legit_pr:.2f}",
             )
 

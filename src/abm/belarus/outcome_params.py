@@ -11,9 +11,9 @@ OUTCOME_PARAMS: list[Param] = [
     real(
         "uprising_share",
         0.035,
-        "active share that counts as an uprising (whatever security could contain); "
-        "> 0: at 0 every week, even with nobody out, would be an uprising, so the floor is "
-        "0.1 % (~9,000 people), far below any mass protest",
+        "Chenoweth's participation mark, reported beside the uprising (whose test is failed "
+        "containment) and the army's yardstick of a protest's size; 2020 reached 2-4 % and "
+        "was contained; floor 0.1 % (~9,000 people)",
         "share",
         0.001,
         1.0,
@@ -23,11 +23,10 @@ OUTCOME_PARAMS: list[Param] = [
     real(
         "containment_ratio",
         4.0,
-        "protesters one loyal security officer can contain: 2020's ~90,000 contained peaks of "
-        "2-4 % of the population, so >= 4; 4 x 90,500 / 9.26 M = 3.9 %, just above the 3.5 % "
-        "rule, which therefore binds at baseline; >= 0.1: at 0 nothing could be contained "
-        "and every week would be an uprising (0.1 = ten officers per protester, far below "
-        "any observed policing)",
+        "protesters one loyal coercive person can contain (the uprising test): 2020's "
+        "~90,000 contained peaks of 2-4 % of the population, so >= 4; 4 x 90,500 / 9.26 M = "
+        "3.9 %; >= 0.1: at 0 nothing could be contained and every week would be an uprising "
+        "(0.1 = ten officers per protester, far below any observed policing)",
         "people/officer",
         0.1,
         100.0,

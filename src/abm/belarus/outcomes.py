@@ -6,10 +6,11 @@ The brief's outcomes, several per run, in the order they happen:
   there; logged at deployment, before combat, since units may withdraw the same week);
 - ``mutiny``: one unit mutinies (logged per unit); ``mass_mutiny``: mutinied units hold at
   least ``mass_mutiny_share`` of the army's initial strength;
-- ``uprising``: the active share reaches ``uprising_share`` (Chenoweth's 3.5 %) or what the
-  loyal coercive forces can contain (``containment_ratio`` protesters per officer),
-  whichever is lower; logged at each onset (an uprising ends when the active share falls
-  below half its threshold);
+- ``uprising``: failed containment - the people protesting in a week exceed what the loyal
+  coercive forces can contain (``containment_ratio`` protesters per loyal coercive person:
+  security on duty, obeying soldiers, Russian forces inside Belarus); logged at each onset
+  (an uprising ends when turnout falls below half its threshold). Chenoweth's 3.5 %
+  (``uprising_share``) is only reported beside it: 2020 reached 2-4 % and was contained;
 - ``substitution_attempt`` (each attempt), ``substitution`` (a successful one);
 - ``ejection``: Lukashenko loses power (by substitution or by revolt);
 - ``russian_intervention``: Russian forces intervene inside Belarus;
@@ -46,7 +47,7 @@ DECLARED = (
     Outcome(
         "mass_mutiny", 5, "mutinied units hold mass_mutiny_share of the army's strength", "#8C564B"
     ),
-    Outcome("uprising", 4, "the active share reaches what the loyal forces can contain", "#D62728"),
+    Outcome("uprising", 4, "more people protest than the loyal forces can contain", "#D62728"),
     Outcome("substitution_attempt", 3, "the Kremlin tries to replace Lukashenko", "#17BECF"),
     Outcome("substitution", 7, "a substitution attempt succeeds", "#1F77B4"),
     Outcome("ejection", 6, "Lukashenko loses power (substitution or revolt)", "#111111"),
@@ -63,13 +64,12 @@ Event = tuple[int, str, str]
 
 
 def uprising_threshold(p: Mapping, loyal_people: float, population: float) -> float:
-    """Active share that makes an uprising: min(uprising_share, containable share), where the
-    containable share is containment_ratio * loyal coercive people / population.
+    """Turnout (share of the population protesting in a week) that makes an uprising: the
+    containable share, containment_ratio * loyal coercive people / population.
 
-    Both parameters are validated > 0, so the threshold is 0 only when no loyal coercive
+    ``containment_ratio`` is validated > 0, so the threshold is 0 only when no loyal coercive
     force is left (then nothing can be contained); callers divide by max(1e-9, threshold)."""
-    containable = p["containment_ratio"] * loyal_people / population
-    return min(p["uprising_share"], containable)
+    return p["containment_ratio"] * loyal_people / population
 
 
 def uprising_status(active_share: float, threshold: float, was_on: bool) -> bool:

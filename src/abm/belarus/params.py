@@ -22,6 +22,8 @@ from abm.belarus.actors.lukashenko_params import (
     SUPPORT_LEVELS,
 )
 from abm.belarus.actors.security_params import SECURITY_PARAMS
+from abm.belarus.mechanisms.detention_params import DETENTION_PARAMS
+from abm.belarus.mechanisms.prosecution_params import PROSECUTION_PARAMS
 from abm.belarus.mechanisms.switches import EXTENSIONS, MECHANISMS, SWITCH_PARAMS
 from abm.belarus.outcome_params import OUTCOME_PARAMS
 from abm.belarus.world_params import (
@@ -49,6 +51,8 @@ BELARUS_PARAMS = ParamSet(
     + ENGINE_PARAMS
     + EXOGENOUS_PARAMS
     + CITIZEN_PARAMS
+    + DETENTION_PARAMS
+    + PROSECUTION_PARAMS
     + KREMLIN_PARAMS
     + LUKASHENKO_PARAMS
     + ARMY_PARAMS

@@ -64,7 +64,19 @@ ENGINE_PARAMS: list[Param] = [
         EP,
         "engine",
     ),
-    real("vision", 7.0, "citizen vision v", "cells", 0.0, 50.0, EP, "engine"),
+    real(
+        "vision",
+        7.0,
+        "citizen vision v: a neighbourhood size (the ~N sites, 112 at von Neumann radius 7, "
+        "from which a citizen reads the ratio of police to actives), held constant across "
+        "scales so the statistics of that intensive ratio mean the same at every scale; the "
+        "people the sites stand for do not enter the ratio",
+        "cells",
+        0.0,
+        50.0,
+        EP,
+        "engine",
+    ),
     real("cop_vision", 7.0, "police vision v*", "cells", 0.0, 50.0, EP, "engine"),
     Param(
         "vision_shape",
@@ -90,9 +102,10 @@ ENGINE_PARAMS: list[Param] = [
         "max_jail_term",
         4,
         "int_or_inf",
-        "maximum jail term; terms drawn U{0..max}, mean 2 weeks: most of the > 33,000 "
-        "detained in 2020 served administrative arrests of up to 15 days (the > 900 criminal "
-        "cases are a tail the engine's single distribution leaves out)",
+        "maximum weeks a citizen agent whose protest was broken up sits out (the engine's "
+        "jail term); terms drawn U{0..max}, mean 2 weeks, like the administrative arrests of "
+        "up to 15 days most of the > 33,000 detained in 2020 served (detainees themselves are "
+        "counted in people: detention_share; criminal sentences: sentence_weeks)",
         "weeks",
         0,
         10**9,

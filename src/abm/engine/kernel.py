@@ -34,7 +34,14 @@ import numba
 import numpy as np
 
 from abm.engine.prefetch import prefetch
-from abm.engine.rules import INF_JAIL, arrest_probability, goes_active, jail_term, randint
+from abm.engine.rules import (
+    INF_JAIL,
+    arrest_probability,
+    goes_active,
+    jail_term,
+    randint,
+    sanction_probability,
+)
 
 EMPTY, K_QUIET, K_ACTIVE, K_COP, K_JAILED = 0, 1, 2, 3, 4
 
@@ -266,8 +273,11 @@ def shuffle_order(order, rng):
 
 
 @numba.njit(cache=True)
-def step_random_sequential(lat, k, opts, order, rng):
+def step_random_sequential(lat, k, opts, order, rng, extra_risk=0.0):
     """Activate every agent once in a fresh random order; return the number of arrests.
+
+    ``extra_risk`` is a risk of sanction every citizen faces on top of the local arrest
+    estimate (``rules.sanction_probability``; 0 = Epstein's rule exactly).
 
     Epstein (2002): "An agent or cop is selected at random and, under rule M, moves to a
     random site within his vision, where he acts in accord with rule C (if a cop) or A
@@ -368,7 +378,7 @@ def step_random_sequential(lat, k, opts, order, rng):
                     actives += 1
                     if self_twice and active[a] == 1:
                         actives += 1
-                    p = arrest_probability(cops, actives, k, rule)
+                    p = sanction_probability(arrest_probability(cops, actives, k, rule), extra_risk)
                     g = 4 * a
                     now = 1 if goes_active(gtr[g], gtr[g + 1], p, gtr[g + 2]) else 0
                     if now != active[a]:
@@ -517,8 +527,9 @@ def padded_kind(kind2d: np.ndarray, halo: int) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def step(lat, k, opts, order, all_cells, rng):
-    """One whole step: jail releases, then the random-sequential sweep.
+def step(lat, k, opts, order, all_cells, rng, extra_risk=0.0):
+    """One whole step: jail releases, then the random-sequential sweep (``extra_risk``: see
+    ``step_random_sequential``).
 
     A single entry point because passing a numpy Generator into numba costs microseconds
     per call, a visible share of a small world's step. Returns (released, arrests).
@@ -539,5 +550,5 @@ def step(lat, k, opts, order, all_cells, rng):
         all_cells,
         rng,
     )
-    arrests = step_random_sequential(lat, k, opts, order, rng)
+    arrests = step_random_sequential(lat, k, opts, order, rng, extra_risk)
     return released, arrests

@@ -46,6 +46,19 @@ def arrest_probability(cops: int, actives: int, k: float, rule: int) -> float:
 
 
 @numba.njit(cache=True)
+def sanction_probability(p_street: float, p_extra: float) -> float:
+    """P(sanction) = 1 - (1 - P_street)(1 - P_extra): the street arrest estimate combined with
+    an independent extra risk (a model's prosecution after the fact).
+
+    With no extra risk it returns ``p_street`` itself: 1 - (1 - P) * 1 is not always P in
+    floating point, and Epstein's rule must see exactly the value it always saw.
+    """
+    if p_extra == 0.0:
+        return p_street
+    return 1.0 - (1.0 - p_street) * (1.0 - p_extra)
+
+
+@numba.njit(cache=True)
 def goes_active(grievance_: float, risk_aversion: float, p_arrest: float, threshold: float) -> bool:
     """Rule A: active iff G - R * P > T (net risk N = R * P)."""
     return grievance_ - risk_aversion * p_arrest > threshold

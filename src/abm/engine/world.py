@@ -235,11 +235,22 @@ class CivilViolenceWorld:
         return self.height, self.width, self.halo
 
     # ----------------------------------------------------------------------- dynamics
-    def step(self, grievance: np.ndarray, threshold: np.ndarray, k: float | None = None) -> int:
+    def step(
+        self,
+        grievance: np.ndarray,
+        threshold: np.ndarray,
+        k: float | None = None,
+        extra_risk: float = 0.0,
+    ) -> int:
         """Release served terms, then activate every agent once; return the arrests made.
 
-        ``grievance`` and ``threshold`` hold one value per citizen.
+        ``grievance`` and ``threshold`` hold one value per citizen; ``extra_risk`` in [0, 1]
+        is a sanction risk every citizen adds to her local arrest estimate,
+        P = 1 - (1 - P_arrest)(1 - extra_risk) (a model's prosecution after the fact); at 0
+        the rule is Epstein's, bit for bit.
         """
+        if not 0.0 <= extra_risk <= 1.0:
+            raise ValueError(f"extra_risk={extra_risk} must lie in [0, 1]")
         self._gtr[:, 0] = grievance
         self._gtr[:, 2] = threshold
         self.released_last_step, self.arrests_last_step = kernel.step(
@@ -269,6 +280,7 @@ class CivilViolenceWorld:
             self.order,
             self._all_cells,
             self.rng,
+            float(extra_risk),
         )
         return self.arrests_last_step
 

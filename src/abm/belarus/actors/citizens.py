@@ -10,7 +10,14 @@ model - each citizen's grievance and threshold - from the Belarusian state:
 - hardship (brief: "hardship from sanctions, Kremlin economic pressure and mobilisation"):
   H_eff = 1 - (1 - H)(1 - h);
 - cascades (Granovetter 1978; Kuran 1991's preference falsification): a citizen who has not
-  yet seen her personal share of the population acting keeps an extra threshold.
+  yet seen her personal share of the population acting keeps an extra threshold;
+- fatigue (``ext_fatigue``; 2020's marches faded over the winter without being arrested
+  away): each agent's fatigue f in [0, 1] rises by ``fatigue_build`` (1 - f) in a week it
+  protested (active at the week's end, or broken up during it) and falls by
+  ``fatigue_recovery`` f in a quiet week; it adds ``fatigue_weight`` f to the threshold;
+- prosecution after the fact (``ext_prosecution``): the model passes the perceived risk of
+  being charged later, which the engine combines with the street estimate
+  (P = 1 - (1 - P_street)(1 - P_pros); ``mechanisms/prosecution.py``).
 
 With every extension and mechanism off, grievance is H (1 - L) with constant L and the
 threshold is T: Epstein's Model 1 exactly (tested).
@@ -114,6 +121,10 @@ class CitizenPopulation:
         self.revelation = rng.random(n) * p.cascade_threshold_max
         self.grievance = np.empty(n)
         self.threshold = np.full(n, p.threshold)
+        self.fatigue = np.zeros(n)
+        #: agents whose protest the police broke up this week, and where they stood before
+        self.broken_up = np.zeros(n, dtype=bool)
+        self.broken_up_from = np.full(n, -1, dtype=np.int32)
         self.casualty_memory = 0.0  # decaying sum of weekly losses over the army's size
         self.repression_memory = 0.0  # decaying sum of weekly arrests over the citizens
         self.hardship = 0.0  # this week's extra hardship h
@@ -166,9 +177,12 @@ class CitizenPopulation:
         occupied: bool,
         observed_share: float,
         repression: float,
+        extra_risk: float = 0.0,
     ) -> int:
         """Memories, legitimacy, the engine's inputs, then one sweep of Epstein's rule with
-        the arrest constant raised by repression; returns the week's arrests."""
+        the arrest constant raised by repression and ``extra_risk`` (the perceived risk of
+        prosecution) added to the street estimate; returns the week's arrests - protests
+        broken up, in agents - and marks who they were (``broken_up``)."""
         p = self.p
         self.casualty_memory = self.casualty_memory * (1 - p.casualty_memory) + casualty_share
         self.refresh_legitimacy(sanctions, pressure, level, occupied)
@@ -176,8 +190,19 @@ class CitizenPopulation:
             self.legit_pw, self.legit_pr, self.hardship, observed_share
         )
         k = p.k * (1.0 + p.repression_k_boost * repression)
-        world.step(grievance, threshold, k)
+        jail_before = world.jail_left.copy()
+        self.broken_up_from = world.pos[: world.n_cit].copy()
+        world.step(grievance, threshold, k, extra_risk)
         arrests = int(world.arrests_last_step)
+        # Newly sitting out: free (-1) or due out (0) before the step, serving after it.
+        np.logical_and(jail_before <= 0, world.jail_left >= 0, out=self.broken_up)
+        if p.ext_fatigue:
+            self.fatigue = fatigue_step(
+                self.fatigue,
+                (world.active == 1) | self.broken_up,
+                p.fatigue_build,
+                p.fatigue_recovery,
+            )
         self.repression_memory = self.repression_memory * (1 - p.repression_memory) + (
             arrests / self.base_hardship.size
         )
@@ -196,7 +221,18 @@ class CitizenPopulation:
         if p.ext_cascades:
             falsifying = self.revelation > observed_share
             self.threshold = p.threshold + p.falsification_premium * falsifying
+        if p.ext_fatigue:
+            base = self.threshold if p.ext_cascades else p.threshold
+            self.threshold = base + p.fatigue_weight * self.fatigue
         return self.grievance, self.threshold
+
+
+def fatigue_step(
+    fatigue: np.ndarray, protested: np.ndarray, build: float, recovery: float
+) -> np.ndarray:
+    """Next week's fatigue: f + build (1 - f) where the agent protested, f (1 - recovery)
+    where she stayed quiet (or sat out)."""
+    return np.where(protested, fatigue + build * (1.0 - fatigue), fatigue * (1.0 - recovery))
 
 
 class BelarusCitizen(Citizen):

@@ -213,4 +213,38 @@ CITIZEN_PARAMS: list[Param] = [
         source="Granovetter 1978; 2020 peak ~2-4 % (CF)",
         group="citizens",
     ),
+    real(
+        "fatigue_build",
+        0.08,
+        "weekly rise of a protesting agent's fatigue toward 1: f <- f + this (1 - f) in a "
+        "week it protested (active at the week's end or broken up during it)",
+        "1/week",
+        0.0,
+        1.0,
+        source=CF + ": weekly marches from 16 Aug faded over the winter of 2020-21 (~15-20 "
+        "weeks); assumption: fatigue near 0.75 after ~17 weeks of protest; range 0.02-0.3",
+        group="citizens",
+    ),
+    real(
+        "fatigue_recovery",
+        0.02,
+        "weekly decay of fatigue while quiet: f <- f (1 - this) (half-life ~35 weeks)",
+        "1/week",
+        0.0,
+        1.0,
+        source=CF + ": marches did not return after 2020-21; assumption: half-life 7 weeks "
+        "to 3 years (0.005-0.1)",
+        group="citizens",
+    ),
+    real(
+        "fatigue_weight",
+        0.15,
+        "threshold added at full fatigue: T_eff = T + this f (grievance G = H (1 - L) is at "
+        "most 1 - L, ~0.3-0.5 in a crisis, so 0.15 silences most of a tired crowd)",
+        "-",
+        0.0,
+        1.0,
+        source="assumption: range 0-0.5",
+        group="citizens",
+    ),
 ]

@@ -12,11 +12,15 @@ uprising each unit backs a side when it expects enough others to (``mechanisms.c
 ``SecurityUnit`` holds one unit's rules (penetration, purges, duty); ``SecurityServices``
 holds the units in the order of battle and runs the services' week: damage from clashing
 mutineers, defections in an uprising (and the regime's ejection when too few still back it),
-then the police presence on the grid (``mechanisms.policing``).
+then the police presence on the grid (``mechanisms.policing``). Individual security people
+quit at a weekly hazard that rises with the protest they are ordered to face (2020: > 700
+quit; ``quit_under_protest``); quits thin a unit's people on duty but never make a unit
+defect - that stays the coordination among units.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -168,14 +172,38 @@ class SecurityServices:
 
     # ------------------------------------------------------------------------ the week
     def week(self, t: int) -> None:
-        """Clash damage, defections in an uprising, then police presence on the grid."""
+        """Quits, clash damage, defections in an uprising, then police presence on the grid."""
         m = self.model
+        m.security_quits = 0
+        if self.p.mech_revolt:
+            m.security_quits = self.quit_under_protest(
+                m.protesters, m.uprising_threshold * m.population, self.model.actor_rng
+            )
         clashing = m.army.mutinied_strength("clash")
         if clashing:
             self.absorb_clash(clashing)
         if self.p.mech_revolt and m.uprising_on and m.regime != "transitional":
             self.defect(t)
         self.patrol()
+
+    def quit_under_protest(
+        self, protesters: float, containable: float, rng: np.random.Generator
+    ) -> int:
+        """Security people who quit this week: each of a unit still defending the regime quits
+        with probability h = 1 - exp(-security_quit_rate x load), load = last week's
+        protesters over what the loyal forces can contain (one binomial draw per unit).
+        Returns the number who quit; they leave their unit's capacity."""
+        load = protesters / max(1.0, containable)
+        h = 1.0 - math.exp(-self.p.security_quit_rate * load)
+        if h <= 0.0:
+            return 0
+        units = [u for u in self.units if not u.defected and u.capacity >= 1.0]
+        if not units:
+            return 0
+        quits = rng.binomial(np.array([int(u.capacity) for u in units]), h)
+        for u, q in zip(units, quits, strict=True):
+            u.capacity -= float(q)
+        return int(quits.sum())
 
     def absorb_clash(self, clashing: int) -> None:
         """Soldiers clashing with internal security destroy ``clash_damage`` people of

@@ -75,4 +75,17 @@ SECURITY_PARAMS: list[Param] = [
         source="assumption",
         group="security",
     ),
+    real(
+        "security_quit_rate",
+        1e-3,
+        "weekly quit hazard of a security person per unit of protest load (protesters over "
+        "what the loyal forces can contain): h = 1 - exp(-this x load). 2020: > 700 quit of "
+        "~110,000 over ~20 weeks at loads of ~0.1-0.5 -> ~1e-3",
+        "1/week",
+        0.0,
+        0.05,
+        source=CF + ": > 700 security officials quit by late 2020; assumption for the load; "
+        "range 2e-4 - 5e-3",
+        group="security",
+    ),
 ]

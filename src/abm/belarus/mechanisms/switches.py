@@ -28,6 +28,8 @@ EXTENSIONS = {
     "ext_mobilisation": "mobilisation (level 4+) adds hardship and lowers legitimacy",
     "ext_hardship": "economic hardship from sanctions and Kremlin pressure",
     "ext_cascades": "Granovetter/Kuran cascades: falsified preferences revealed as others act",
+    "ext_fatigue": "protest fatigue: builds while protesting, recovers while quiet, raises T",
+    "ext_prosecution": "prosecution after the fact feeds the prisoner stock and deters protest",
 }
 
 SWITCH_PARAMS: list[Param] = [
