@@ -90,6 +90,7 @@ def test_example_specs_in_experiments_validate(example):
     ("over", "field", "allowed"),
     [
         ({"model": "nosuch"}, "model", "epstein"),
+        ({"model": None}, "model", "a catalogued model: one of belarus, epstein"),
         ({"scenario": "run9"}, "scenario", "run2"),
         ({"replicates": 0}, "replicates", "in [1, 100,000]"),
         ({"steps": -1}, "steps", "in [0, 100,000]"),
