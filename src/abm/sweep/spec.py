@@ -237,7 +237,9 @@ def _model(value: Any) -> str:
     from abm import catalog
 
     if value is None:
-        raise ParameterError("model", None, "a catalogued model: one of " + ", ".join(catalog.names()))
+        raise ParameterError(
+            "model", None, "a catalogued model: one of " + ", ".join(catalog.names())
+        )
     return _text("model", value)
 
 
