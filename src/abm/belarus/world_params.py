@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from abm.belarus.declare import ART, CF, EP, TUNED, flag, integer, real, schedule
+from abm.engine.params import VISION_SHAPE
 from abm.params import Param, Values
 
 #: Belstat population on 1 January 2022 (CALIBRATION_FACTS): one agent per inhabitant at full scale.
@@ -59,15 +60,7 @@ ENGINE_PARAMS: list[Param] = [
     ),
     real("vision", 7.0, "citizen vision v", "cells", 0.0, 50.0, EP, "engine"),
     real("cop_vision", 7.0, "police vision v*", "cells", 0.0, 50.0, EP, "engine"),
-    Param(
-        "vision_shape",
-        "von_neumann",
-        "choice",
-        "cells a vision spans",
-        choices=("von_neumann", "moore", "euclidean", "cross"),
-        source="Mesa example (von Neumann)",
-        group="engine",
-    ),
+    VISION_SHAPE.grouped("engine"),
     real("k", 2.3, "arrest constant in P = 1 - exp(-k C/A)", "-", 0.0, 100.0, EP, "engine"),
     Param(
         "arrest_rule",
