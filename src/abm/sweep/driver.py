@@ -38,8 +38,7 @@ from abm.sweep.progress import SweepSummary, progress_bar
 from abm.sweep.seeds import run_id, run_seed
 from abm.sweep.signals import StopFlag
 from abm.sweep.spec import SweepSpec, load_spec
-from abm.sweep.store import SweepStore, now, part_name
-from abm.sweep.tables import assemble
+from abm.sweep.store import SweepStore, now
 from abm.sweep.version import code_version
 from abm.sweep.worker import BatchOutput, RunTask, run_batch, warm_worker
 
@@ -549,9 +548,7 @@ class _Loop:
             self._write(flight.tasks, BatchOutput(failures={task.run_id: (error, tb)}))
 
     def _write(self, tasks: list[RunTask], out: BatchOutput) -> None:
-        store = self.store
-        tables = assemble(tasks, out, store.param_types, store.runs.schema, store.series.schema)
-        store.write_batch(part_name(t.run_id for t in tasks), tables)
+        tables = self.store.write_runs(tasks, out)
         n_ok = 0 if tables.runs is None else tables.runs.num_rows
         n_bad = 0 if tables.failures is None else tables.failures.num_rows
         self.done += n_ok
