@@ -33,7 +33,7 @@ def test_report_has_every_section_and_its_figures_exist(sobol_folder, tmp_path):
     ):
         assert heading in text
     assert "planned: **384**, finished: **384**, failed: **0**" in text
-    assert "| `a` | [0, 1] | share |" in text  # unit from the model's declared parameters
+    assert "| `a` | [0, 1] | share |" in text  # the unit the sweep recorded in its manifest
     assert re.search(r"\| uprising \| a \| 0\.\d+ \|", text)  # a Sobol row for a
     images = re.findall(r"!\[[^\]]*\]\((figures/[^)]+)\.png\)", text)
     assert {
@@ -132,3 +132,20 @@ def test_a_nan_summary_does_not_hide_the_outcome_indices(known_results, tmp_path
     assert re.search(r"\| uprising \| a \| -?\d", section)  # outcome indices computed
     assert "- `score`: not computed: output 'score'" in section
     assert "runs at point_id 3 returned NaN" in section
+
+
+def test_units_come_from_the_manifest_the_sweep_wrote(known_results):
+    """A results folder describes the code that made it: a unit the model has since
+    changed (here: the manifest says 'widgets', the toy model today 'share') is read from
+    the folder, in the report and on the figures' axes."""
+    import json
+
+    from abm.analysis.figures import param_label
+
+    folder = known_results("grid", 2, bounds=BOUNDS, replicates=2, keep_series=False)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["units"]["params"] == {"a": "share", "b": "share"}
+    manifest["units"]["params"]["a"] = "widgets"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    assert param_label(load(folder), "a") == "a [widgets]"
+    assert "| `a` | [0, 1], 2 levels | widgets |" in write_report(folder).read_text()
