@@ -1,4 +1,5 @@
-"""Fixtures shared across the tests: known-answer results folders and small sweep specs.
+"""Fixtures shared across the tests: known-answer results folders, small sweep specs, and
+the copies and comparisons of sweep folders.
 
 Each builds the smallest thing a test's claim needs, so that a test states only what
 differs (its design, its injected failures, the one field it breaks) and not the set-up.
@@ -6,13 +7,16 @@ differs (its design, its injected failures, the one field it breaks) and not the
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from abm import known_answers
+from abm.sweep.read import read_table
 
 #: The toy model's three parameters over their whole range (abm.known_answers).
 ABC = {"a": (0.0, 1.0), "b": (0.0, 1.0), "c": (0.0, 1.0)}
@@ -66,5 +70,53 @@ def epstein_sweep() -> Callable[..., dict[str, Any]]:
         }
         spec.update(fields)
         return spec
+
+    return make
+
+
+def _sweep_tables(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    runs = read_table(out, "runs").drop(columns="elapsed_s")  # timing differs run to run
+    return runs, read_table(out, "series")
+
+
+@pytest.fixture(scope="session")
+def sweep_tables() -> Callable[[Path], tuple[pd.DataFrame, pd.DataFrame]]:
+    """``sweep_tables(out)``: a sweep folder's runs (without the timing column) and series,
+    the parts of a sweep that must be identical however it was run."""
+    return _sweep_tables
+
+
+@pytest.fixture(scope="session")
+def assert_same_sweep() -> Callable[[Path, Path], None]:
+    """``assert_same_sweep(a, b)``: the two folders hold the same runs and series, bit for
+    bit (executor, batching, kills and resumes must not change a single value)."""
+
+    def check(a: Path, b: Path) -> None:
+        for x, y in zip(_sweep_tables(a), _sweep_tables(b), strict=True):
+            pd.testing.assert_frame_equal(x, y, check_exact=True)
+
+    return check
+
+
+@pytest.fixture(scope="session")
+def copy_sweep() -> Callable[[Path, Path], Path]:
+    """``copy_sweep(src, dst)``: a copy of a finished sweep folder that a test may damage
+    and reopen (without the lock file, which belongs to no driver)."""
+
+    def copy(src: Path, dst: Path) -> Path:
+        shutil.copytree(src, dst)
+        (dst / ".lock").unlink(missing_ok=True)
+        return dst
+
+    return copy
+
+
+@pytest.fixture(scope="session")
+def run2_sweep() -> Callable[..., dict[str, Any]]:
+    """``run2_sweep(**fields)``: a 3-step sweep spec of Epstein's run 2 at its full size,
+    for the checks made before any run (limits, estimates, refused values)."""
+
+    def make(**fields: Any) -> dict[str, Any]:
+        return {"model": "epstein", "scenario": "run2", "steps": 3, **fields}
 
     return make
