@@ -33,7 +33,7 @@ from abm.params import ParamSet
 from abm.sweep.design import DesignTable, build_design, param_types
 from abm.sweep.errors import ExecutorLost, StoreError, SweepInterrupted
 from abm.sweep.executors import WORKER_WAIT_S, check_executor_args, make_executor
-from abm.sweep.models import declared_outcomes
+from abm.sweep.models import declared_outcomes, model_info
 from abm.sweep.progress import SweepSummary, progress_bar
 from abm.sweep.seeds import run_id, run_seed
 from abm.sweep.signals import StopFlag
@@ -141,24 +141,12 @@ def warm_up(handle, spec: SweepSpec, design: DesignTable) -> None:
         handle.executor.submit(warm_worker, spec.model, tuple(spec.imports), task.params, task.seed)
 
 
-def model_declarations(model: str) -> tuple[ParamSet, dict[str, str]]:
-    """The model's ParamSet and its series' units (where the catalogue declares them): the
-    one place the driver asks the model registry, for the code version and the units it
-    records in the manifest."""
-    from abm.sweep.models import model_info
-
-    info = model_info(model)
-    return info.params, dict(getattr(info, "series_units", None) or {})
-
-
-def manifest_units(spec: SweepSpec, params: ParamSet, series_units: Mapping[str, str]) -> dict:
-    """Units of the varied and fixed parameters and of the kept series, for the manifest,
-    so that analysis labels axes without importing the model."""
+def manifest_units(spec: SweepSpec, params: ParamSet) -> dict:
+    """Units of the varied and fixed parameters, for the manifest, so that analysis labels
+    axes without importing the model. ``series`` is kept empty: no catalogue entry declares
+    units for its series yet."""
     names = [*spec.vary, *spec.fixed]
-    return {
-        "params": {n: params[n].unit for n in names if n in params},
-        "series": dict(series_units),
-    }
+    return {"params": {n: params[n].unit for n in names if n in params}, "series": {}}
 
 
 @dataclass(frozen=True)
@@ -242,7 +230,7 @@ def _run(
     sizer = BatchSizer(options.batch_size, 1)
     planned = len(design) * spec.replicates
     SweepStore.precheck(out, spec.to_dict())  # a bad --out before any model runs
-    params, series_units = model_declarations(spec.model)
+    params = model_info(spec.model).params  # the driver's one look at the catalogue
     _stop_if_requested(stop, "before anything started")
     handle = make_executor(options.executor, options.workers, options.scheduler)
     try:
@@ -258,7 +246,7 @@ def _run(
             planned,
             options.retry_failed,
             code=code_version(params),
-            units=manifest_units(spec, params, series_units),
+            units=manifest_units(spec, params),
             allow_code_change=options.allow_code_change,
         )
     except BaseException:
