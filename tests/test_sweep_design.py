@@ -9,20 +9,18 @@ from SALib.sample import morris, sobol
 
 from abm.sweep import SweepSpec, build_design, run_id, run_seed
 
-
-@pytest.fixture
-def spec(epstein_sweep):
-    """``spec(vary, design=None, **fields)``: the small Epstein sweep, validated."""
-
-    def make(vary, design=None, **fields):
-        if design:
-            fields["design"] = design
-        return SweepSpec.from_dict(epstein_sweep(vary=vary, seed=5, **fields))
-
-    return make
+FIXED = {"width": 12, "height": 12, "vision": 3, "cop_vision": 3}
 
 
-def test_grid_is_the_product_with_the_first_parameter_slowest(spec):
+def spec(vary, design=None, **over):
+    d = {"model": "epstein", "steps": 5, "fixed": FIXED, "vary": vary, "seed": 5}
+    if design:
+        d["design"] = design
+    d.update(over)
+    return SweepSpec.from_dict(d)
+
+
+def test_grid_is_the_product_with_the_first_parameter_slowest():
     s = spec(
         {
             "legitimacy": {"values": [0.6, 0.8]},
@@ -39,12 +37,12 @@ def test_grid_is_the_product_with_the_first_parameter_slowest(spec):
     assert all(isinstance(p["max_jail_term"], int) for p in d.points)
 
 
-def test_a_grid_without_varied_parameters_is_one_point_of_replicates(spec):
+def test_a_grid_without_varied_parameters_is_one_point_of_replicates():
     d = build_design(spec({}, replicates=7))
     assert d.points == [{}]
 
 
-def test_sobol_keeps_salib_row_order_and_values(spec):
+def test_sobol_keeps_salib_row_order_and_values():
     s = spec(
         {"legitimacy": {"range": [0.5, 0.9]}, "k": {"range": [1.0, 4.0]}},
         {"kind": "sobol", "n": 8, "second_order": False, "seed": 42},
@@ -59,7 +57,7 @@ def test_sobol_keeps_salib_row_order_and_values(spec):
     assert d.problem["bounds"] == [[0.5, 0.9], [1.0, 4.0]]
 
 
-def test_morris_keeps_salib_trajectories(spec):
+def test_morris_keeps_salib_trajectories():
     s = spec(
         {"legitimacy": {"range": [0.5, 0.9]}, "k": {"range": [1.0, 4.0]}},
         {"kind": "morris", "n": 5, "levels": 4, "seed": 9},
@@ -69,7 +67,7 @@ def test_morris_keeps_salib_trajectories(spec):
     assert len(d) == 5 * (2 + 1)
 
 
-def test_lhs_puts_one_point_in_each_stratum_and_decodes_integers_and_categories(spec):
+def test_lhs_puts_one_point_in_each_stratum_and_decodes_integers_and_categories():
     n = 10
     s = spec(
         {
@@ -93,7 +91,7 @@ def test_lhs_puts_one_point_in_each_stratum_and_decodes_integers_and_categories(
     )
 
 
-def test_same_spec_same_design_and_the_design_seed_matters(spec):
+def test_same_spec_same_design_and_the_design_seed_matters():
     v = {"legitimacy": {"range": [0.5, 0.9]}}
     a = build_design(spec(v, {"kind": "lhs", "n": 6, "seed": 1}))
     b = build_design(spec(v, {"kind": "lhs", "n": 6, "seed": 1}))
@@ -125,7 +123,7 @@ def test_common_random_numbers_share_seeds_across_points_only():
 
 
 @pytest.mark.parametrize("kind", ["lhs", "sobol", "morris"])
-def test_sampled_designs_stay_inside_the_declared_bounds(spec, kind):
+def test_sampled_designs_stay_inside_the_declared_bounds(kind):
     d = build_design(
         spec({"legitimacy": {"range": [0.55, 0.6]}}, {"kind": kind, "n": 8, "seed": 3})
     )
