@@ -4,23 +4,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from abm.analysis import synthetic
+from abm import known_answers
 from abm.analysis.discovery import feature_scores, prim_box, prim_boxes
 from abm.analysis.load import load
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    bounds = {"a": (0.0, 1.0), "b": (0.0, 1.0), "c": (0.0, 1.0)}
-    design = synthetic.make_design("lhs", bounds, 400, seed=4)
-    folder = synthetic.write_results(
-        tmp_path_factory.mktemp("prim") / "r",
-        design,
-        {**synthetic.TOY_PROBABILITIES, "never": lambda x: 0.0},
-        replicates=3,
-        keep_series=False,
+def results(known_results):
+    never = {**known_answers.TOY_PROBABILITIES, "never": lambda x: 0.0}
+    return load(
+        known_results("lhs", 400, seed=4, probabilities=never, replicates=3, keep_series=False)
     )
-    return load(folder)
 
 
 def test_prim_box_restricts_only_the_driving_parameter(results):

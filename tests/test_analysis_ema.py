@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from abm.analysis import synthetic
+from abm import known_answers
 from abm.analysis.ema import ema_model, ema_parameters, model_params, replication_seed
 from abm.errors import ParameterError
 from abm.runner import run
@@ -104,7 +104,7 @@ def test_replication_seeds_are_distinct_and_stable():
     assert len(set(seeds)) == 50
     assert seeds == [replication_seed(0, r) for r in range(50)]
     assert not math.isnan(float(seeds[0]))
-    assert synthetic.TOY_PARAMS["a"].unit == "share"
+    assert known_answers.TOY_PARAMS["a"].unit == "share"
 
 
 def test_belarus_connector_runs_a_tiny_experiment_and_matches_the_runner():

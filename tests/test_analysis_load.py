@@ -4,24 +4,18 @@ import json
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
-from abm.analysis import synthetic
 from abm.analysis.load import ResultsError, load
 from abm.analysis.trajectories import envelopes, example_runs
+from abm.sweep.parts import Entry, append_entry, sha256_file
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    design = synthetic.make_design("lhs", {"a": (0.0, 1.0), "b": (0.0, 1.0)}, 30)
-    return synthetic.write_results(
-        tmp_path_factory.mktemp("load") / "r",
-        design,
-        synthetic.TOY_PROBABILITIES,
-        replicates=3,
-        steps=20,
-        failed=[(4, 1)],
-    )
+def folder(known_results):
+    ab = {"a": (0.0, 1.0), "b": (0.0, 1.0)}
+    return known_results("lhs", 30, bounds=ab, replicates=3, steps=20, failed=[(4, 1)])
 
 
 def test_design_and_tables_are_read(folder):
@@ -67,6 +61,12 @@ def test_envelopes_split_by_final_class(folder):
     assert examples["final_class"].is_unique
 
 
+def _index(root, part):
+    """Record ``part`` in the folder's parts index, as the store's writer would have."""
+    rows = pq.read_metadata(part).num_rows
+    append_entry(root, Entry(part.parent.name, part.stem, sha256_file(part), rows))
+
+
 def test_missing_manifest_is_refused(tmp_path):
     with pytest.raises(ResultsError, match="no manifest.json"):
         load(tmp_path)
@@ -78,7 +78,9 @@ def test_duplicated_run_ids_are_refused(folder, tmp_path):
     copy = tmp_path / "dup"
     shutil.copytree(folder, copy)
     part = sorted((copy / "runs").glob("*.parquet"))[0]
-    shutil.copy(part, copy / "runs" / "zz-copy.parquet")
+    dup = copy / "runs" / "zz-copy.parquet"
+    shutil.copy(part, dup)
+    _index(copy, dup)  # recorded as written, so only the duplicated rows are wrong
     with pytest.raises(ResultsError, match="run_id appears more than once: p000000-r0000"):
         load(copy)
 
@@ -90,6 +92,7 @@ def test_missing_parameter_column_is_refused(folder, tmp_path):
     shutil.copytree(folder, copy)
     for part in (copy / "runs").glob("*.parquet"):
         pd.read_parquet(part).drop(columns="param_b").to_parquet(part)
+        _index(copy, part)
     with pytest.raises(ResultsError, match="missing columns param_b"):
         load(copy)
 

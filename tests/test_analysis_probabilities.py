@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 from scipy.stats import binom, binomtest
 
-from abm.analysis import synthetic
 from abm.analysis.load import load
 from abm.analysis.probabilities import levels, outcome_table, wilson_interval
 
@@ -78,13 +77,10 @@ def test_outcome_table_counts_and_flags_thin_cells():
     assert t["thin"].all()  # fewer than 10 runs each
 
 
-def test_known_probabilities_fall_inside_their_intervals(tmp_path):
+def test_known_probabilities_fall_inside_their_intervals(known_results):
     """A grid over a with P(uprising) = 0.9 above 0.6 else 0.05, P(mutiny) = 0.6 b."""
-    design = synthetic.make_design("grid", {"a": (0.2, 0.8), "b": (0.0, 1.0)}, 3)
-    folder = synthetic.write_results(
-        tmp_path / "r", design, synthetic.TOY_PROBABILITIES, replicates=150, keep_series=False
-    )
-    res = load(folder)
+    bounds = {"a": (0.2, 0.8), "b": (0.0, 1.0)}
+    res = load(known_results("grid", 3, bounds=bounds, replicates=150, keep_series=False))
     table = outcome_table(res.frame(), ["a"], ["uprising"], confidence=0.999)
     truth = np.where(table["a"] > 0.6, 0.9, 0.05)
     assert ((table["low"] <= truth) & (truth <= table["high"])).all()

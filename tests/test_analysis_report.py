@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from abm.analysis import synthetic
 from abm.analysis.load import load
 from abm.analysis.report import _sensitivity, write_report
 from abm.cli import main
@@ -14,15 +13,8 @@ BOUNDS = {"a": (0.0, 1.0), "b": (0.0, 1.0)}
 
 
 @pytest.fixture(scope="module")
-def sobol_folder(tmp_path_factory):
-    design = synthetic.make_design("sobol", BOUNDS, 32, seed=3)  # 128 points
-    return synthetic.write_results(
-        tmp_path_factory.mktemp("report") / "r",
-        design,
-        synthetic.TOY_PROBABILITIES,
-        replicates=3,
-        steps=30,
-    )
+def sobol_folder(known_results):
+    return known_results("sobol", 32, bounds=BOUNDS, seed=3, replicates=3, steps=30)  # 128 points
 
 
 def test_report_has_every_section_and_its_figures_exist(sobol_folder, tmp_path):
@@ -41,7 +33,7 @@ def test_report_has_every_section_and_its_figures_exist(sobol_folder, tmp_path):
     ):
         assert heading in text
     assert "planned: **384**, finished: **384**, failed: **0**" in text
-    assert "| `a` | [0, 1] | share |" in text  # unit from the model's declared parameters
+    assert "| `a` | [0, 1] | share |" in text  # the unit the sweep recorded in its manifest
     assert re.search(r"\| uprising \| a \| 0\.\d+ \|", text)  # a Sobol row for a
     images = re.findall(r"!\[[^\]]*\]\((figures/[^)]+)\.png\)", text)
     assert {
@@ -61,15 +53,9 @@ def test_report_has_every_section_and_its_figures_exist(sobol_folder, tmp_path):
     assert leftovers == []  # no staging folder or temporary report left behind
 
 
-def test_report_states_a_refusal_instead_of_hiding_it(tmp_path):
-    design = synthetic.make_design("sobol", BOUNDS, 8)
-    folder = synthetic.write_results(
-        tmp_path / "r",
-        design,
-        synthetic.TOY_PROBABILITIES,
-        replicates=2,
-        failed=[(5, 0)],
-        keep_series=False,
+def test_report_states_a_refusal_instead_of_hiding_it(known_results, tmp_path):
+    folder = known_results(
+        "sobol", 8, bounds=BOUNDS, replicates=2, failed=[(5, 0)], keep_series=False
     )
     text = write_report(folder).read_text()
     assert "**Not computed:** output 'uprising': 1 of 32 design points" in text
@@ -80,20 +66,17 @@ def test_report_states_a_refusal_instead_of_hiding_it(tmp_path):
     assert "1 points averaged over fewer replicates" in section
 
 
-def test_report_on_a_grid_says_why_there_are_no_indices(tmp_path):
-    design = synthetic.make_design("grid", BOUNDS, 3)
-    folder = synthetic.write_results(
-        tmp_path / "r", design, synthetic.TOY_PROBABILITIES, replicates=20, keep_series=False
-    )
+def test_report_on_a_grid_says_why_there_are_no_indices(known_results):
+    folder = known_results("grid", 3, bounds=BOUNDS, replicates=20, keep_series=False)
     text = write_report(folder).read_text()
     assert "No indices: this sweep's design is `grid`" in text
     assert "heatmap_uprising_a_b.png" in text
 
 
-def test_cli_plot_and_report(tmp_path, capsys):
-    design = synthetic.make_design("grid", BOUNDS, 2)
-    folder = synthetic.write_results(
-        tmp_path / "r", design, {"uprising": lambda x: 0.5}, replicates=10, keep_series=False
+def test_cli_plot_and_report(known_results, tmp_path, capsys):
+    half = {"uprising": lambda x: 0.5}
+    folder = known_results(
+        "grid", 2, bounds=BOUNDS, probabilities=half, replicates=10, keep_series=False
     )
     assert main(["plot", str(folder), "--out", str(tmp_path / "figs")]) == 0
     assert (tmp_path / "figs" / "time_to_event.svg").exists()
@@ -121,7 +104,7 @@ def test_a_real_sweep_of_the_toy_model_gives_the_known_answers(tmp_path):
     spec = {
         "name": "toy",
         "model": "toy_outcomes",
-        "imports": ["abm.analysis.synthetic"],
+        "imports": ["abm.known_answers"],
         "steps": 30,
         "replicates": 3,
         "seed": 5,
@@ -141,17 +124,28 @@ def test_a_real_sweep_of_the_toy_model_gives_the_known_answers(tmp_path):
     assert "| status | complete |" in text
 
 
-def test_a_nan_summary_does_not_hide_the_outcome_indices(tmp_path):
-    design = synthetic.make_design("sobol", BOUNDS, 8)
-    folder = synthetic.write_results(
-        tmp_path / "r",
-        design,
-        synthetic.TOY_PROBABILITIES,
-        replicates=2,
-        nan_score=[(3, 1)],
-        keep_series=False,
+def test_a_nan_summary_does_not_hide_the_outcome_indices(known_results, tmp_path):
+    folder = known_results(
+        "sobol", 8, bounds=BOUNDS, replicates=2, nan_score=[(3, 1)], keep_series=False
     )
     section = "\n".join(_sensitivity(load(folder), tmp_path / "f", tmp_path, "refuse"))
     assert re.search(r"\| uprising \| a \| -?\d", section)  # outcome indices computed
     assert "- `score`: not computed: output 'score'" in section
     assert "runs at point_id 3 returned NaN" in section
+
+
+def test_units_come_from_the_manifest_the_sweep_wrote(known_results):
+    """A results folder describes the code that made it: a unit the model has since
+    changed (here: the manifest says 'widgets', the toy model today 'share') is read from
+    the folder, in the report and on the figures' axes."""
+    import json
+
+    from abm.analysis.figures import param_label
+
+    folder = known_results("grid", 2, bounds=BOUNDS, replicates=2, keep_series=False)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["units"]["params"] == {"a": "share", "b": "share"}
+    manifest["units"]["params"]["a"] = "widgets"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    assert param_label(load(folder), "a") == "a [widgets]"
+    assert "| `a` | [0, 1], 2 levels | widgets |" in write_report(folder).read_text()

@@ -4,23 +4,21 @@ that keep SALib from silently returning wrong indices."""
 import numpy as np
 import pytest
 
-from abm.analysis import synthetic
+from abm import known_answers
 from abm.analysis.load import load
 from abm.analysis.sensitivity import SensitivityError, morris, point_outputs, sobol
 
-BOUNDS = {"a": (0.0, 1.0), "b": (0.0, 1.0), "c": (0.0, 1.0)}
+
+@pytest.fixture(scope="module")
+def sobol_folder(known_results):
+    return known_results("sobol", 128, seed=1, replicates=4, keep_series=False)  # 640 points
 
 
 @pytest.fixture(scope="module")
-def sobol_folder(tmp_path_factory):
-    design = synthetic.make_design("sobol", BOUNDS, 128, seed=1)  # 640 points
-    return synthetic.write_results(
-        tmp_path_factory.mktemp("sobol") / "r",
-        design,
-        synthetic.TOY_PROBABILITIES,
-        replicates=4,
-        keep_series=False,
-    )
+def gappy(known_results):
+    """40 Sobol points, 2 replicates; point 7 lost both runs, point 12 one of them."""
+    failed = [(7, 0), (7, 1), (12, 1)]
+    return load(known_results("sobol", 8, replicates=2, failed=failed, keep_series=False))
 
 
 def test_sobol_ranks_the_only_driving_parameter_first(sobol_folder):
@@ -41,33 +39,17 @@ def test_sobol_ranks_the_only_driving_parameter_first(sobol_folder):
     assert up["noise_share"].iloc[0] < mut["noise_share"].iloc[0]
 
 
-def test_constant_output_gets_nan_indices_and_a_note(tmp_path):
-    design = synthetic.make_design("sobol", BOUNDS, 8)
-    folder = synthetic.write_results(
-        tmp_path / "r",
-        design,
-        {"never": lambda x: 0.0, "often": lambda x: x["a"]},
-        replicates=1,
-        keep_series=False,
-    )
+def test_constant_output_gets_nan_indices_and_a_note(known_results):
+    probabilities = {"never": lambda x: 0.0, "often": lambda x: x["a"]}
+    folder = known_results("sobol", 8, probabilities=probabilities, replicates=1, keep_series=False)
     table = sobol(load(folder), num_resamples=50)
     never = table[table["output"] == "never"]
     assert never["ST"].isna().all() and never["note"].str.contains("constant").all()
 
 
-def test_missing_runs_are_refused_naming_the_points(tmp_path):
-    design = synthetic.make_design("sobol", BOUNDS, 8)  # 40 points
-    folder = synthetic.write_results(
-        tmp_path / "r",
-        design,
-        synthetic.TOY_PROBABILITIES,
-        replicates=2,
-        failed=[(7, 0), (7, 1), (12, 1)],
-        keep_series=False,
-    )
-    res = load(folder)
+def test_missing_runs_are_refused_naming_the_points(gappy):
     with pytest.raises(SensitivityError) as err:
-        sobol(res, ["uprising"])
+        sobol(gappy, ["uprising"])
     msg = str(err.value)
     assert "2 of 40 design points lack some of their 2 replicates" in msg
     assert "(failed or not run; point_id 7, 12)" in msg
@@ -76,11 +58,8 @@ def test_missing_runs_are_refused_naming_the_points(tmp_path):
     assert "--resume" in msg and "impute=" in msg
 
 
-def test_runs_never_written_are_missing_too(tmp_path):
-    design = synthetic.make_design("sobol", BOUNDS, 8)
-    folder = synthetic.write_results(
-        tmp_path / "r", design, synthetic.TOY_PROBABILITIES, replicates=1, keep_series=False
-    )
+def test_runs_never_written_are_missing_too(known_results):
+    folder = known_results("sobol", 8, replicates=1, keep_series=False)
     parts = sorted((folder / "runs").glob("*.parquet"))
     parts[-1].unlink()  # an interrupted sweep: the last batch never ran
     res = load(folder)
@@ -90,34 +69,16 @@ def test_runs_never_written_are_missing_too(tmp_path):
         sobol(res, ["uprising"])
 
 
-def test_nan_output_is_refused(tmp_path):
-    design = synthetic.make_design("sobol", BOUNDS, 8)
-    folder = synthetic.write_results(
-        tmp_path / "r",
-        design,
-        synthetic.TOY_PROBABILITIES,
-        replicates=2,
-        nan_score=[(3, 0)],
-        keep_series=False,
-    )
-    res = load(folder)
+def test_nan_output_is_refused(known_results):
+    res = load(known_results("sobol", 8, replicates=2, nan_score=[(3, 0)], keep_series=False))
     with pytest.raises(SensitivityError, match=r"runs at point_id 3 returned NaN") as err:
         sobol(res, ["score"])
     assert "lack some" not in str(err.value)  # no run is missing, one value is NaN
     assert sobol(res, ["uprising"], num_resamples=20)["ST"].notna().all()  # others are fine
 
 
-def test_imputation_rules_are_explicit_and_recorded(tmp_path):
-    design = synthetic.make_design("sobol", BOUNDS, 8)
-    folder = synthetic.write_results(
-        tmp_path / "r",
-        design,
-        synthetic.TOY_PROBABILITIES,
-        replicates=2,
-        failed=[(7, 0), (7, 1), (12, 1)],
-        keep_series=False,
-    )
-    res = load(folder)
+def test_imputation_rules_are_explicit_and_recorded(gappy):
+    res = gappy
     with pytest.raises(SensitivityError, match=r"no usable run at all \(point_id 7\)"):
         point_outputs(res, ["uprising"], impute="replicates")
     filled = point_outputs(res, ["uprising"], impute="mean")
@@ -133,11 +94,8 @@ def test_imputation_rules_are_explicit_and_recorded(tmp_path):
         point_outputs(res, ["uprising"], impute="guess")
 
 
-def test_wrong_design_kind_is_refused(tmp_path):
-    design = synthetic.make_design("lhs", BOUNDS, 20)
-    folder = synthetic.write_results(
-        tmp_path / "r", design, synthetic.TOY_PROBABILITIES, replicates=1, keep_series=False
-    )
+def test_wrong_design_kind_is_refused(known_results):
+    folder = known_results("lhs", 20, replicates=1, keep_series=False)
     with pytest.raises(SensitivityError, match="'sobol' design .* this sweep's design is 'lhs'"):
         sobol(load(folder))
     with pytest.raises(SensitivityError, match="'morris' design"):
@@ -149,11 +107,8 @@ def test_unknown_output_is_refused(sobol_folder):
         sobol(load(sobol_folder), ["upriseing"])
 
 
-def test_morris_ranks_the_driving_parameter_first(tmp_path):
-    design = synthetic.make_design("morris", BOUNDS, 40, levels=4, seed=2)  # 160 points
-    folder = synthetic.write_results(
-        tmp_path / "r", design, synthetic.TOY_PROBABILITIES, replicates=6, keep_series=False
-    )
+def test_morris_ranks_the_driving_parameter_first(known_results):
+    folder = known_results("morris", 40, levels=4, seed=2, replicates=6, keep_series=False)
     res = load(folder)
     table = morris(res, ["uprising", "mutiny"], num_resamples=200)
     up = table[table["output"] == "uprising"].set_index("param")
@@ -162,4 +117,5 @@ def test_morris_ranks_the_driving_parameter_first(tmp_path):
     mut = table[table["output"] == "mutiny"].set_index("param")
     assert mut["mu_star"].idxmax() == "b"
     # X is the sampler's matrix from design.parquet, row per point_id
-    assert np.allclose(res.points.sort_values("point_id")["x_a"], design.x[:, 0])
+    sampled = known_answers.make_design("morris", dict.fromkeys("abc", (0.0, 1.0)), 40, seed=2).x
+    assert np.allclose(res.points.sort_values("point_id")["x_a"], sampled[:, 0])

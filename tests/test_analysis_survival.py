@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from abm.analysis import synthetic
 from abm.analysis.load import load
 from abm.analysis.survival import kaplan_meier, step_value
 from abm.analysis.trajectories import event_times
@@ -61,17 +60,9 @@ def test_nan_times_are_refused():
         kaplan_meier(np.array([1.0, np.nan]), np.array([True, False]))
 
 
-def test_event_times_censor_runs_without_the_event_at_the_horizon(tmp_path):
-    design = synthetic.make_design("grid", {"a": (0.0, 1.0)}, 3)
-    folder = synthetic.write_results(
-        tmp_path / "r",
-        design,
-        synthetic.TOY_PROBABILITIES,
-        replicates=20,
-        steps=40,
-        keep_series=False,
-    )
-    res = load(folder)
+def test_event_times_censor_runs_without_the_event_at_the_horizon(known_results):
+    a = {"a": (0.0, 1.0)}
+    res = load(known_results("grid", 3, bounds=a, replicates=20, steps=40, keep_series=False))
     time, observed = event_times(res, "uprising")
     weeks = res.runs["week_uprising"]
     assert np.array_equal(observed, weeks.notna().to_numpy())

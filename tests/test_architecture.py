@@ -159,3 +159,51 @@ def test_the_catalogue_names_real_modules_and_loads_every_entry():
                 assert ref.partition(":")[0] in MODULES, ref
         assert entry.params is not None and callable(entry.run)
         assert all(s.steps >= 0 for s in entry.scenarios().values())
+
+
+def _code_words(path: Path) -> set[str]:
+    """Identifiers and string literals of a module, docstrings left out (prose may name a
+    model as an example; code may not)."""
+    tree = ast.parse(path.read_text())
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    words: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if id(node) not in docstrings:
+                words.add(node.value)
+        elif isinstance(node, ast.Name):
+            words.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            words.add(node.attr)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
+            words.add(node.name)
+        elif isinstance(node, ast.arg):
+            words.add(node.arg)
+    return words
+
+
+@pytest.mark.parametrize("package", ["abm.engine", "abm.sweep", "abm.analysis", "abm.plots"])
+def test_no_model_name_in_the_code_of_the_shared_layers(package):
+    """A default like ``model="belarus"`` would tie the sweep machinery to one model: the
+    shared layers know a model only by the name a spec or a manifest gives them."""
+    bad = sorted(
+        f"{name}: {word!r}"
+        for name, path in MODULES.items()
+        if _under(name, package)
+        for word in _code_words(path)
+        if "belarus" in word.lower()
+    )
+    assert bad == []
+
+
+def test_the_model_name_check_sees_a_default_argument(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text('"""Belarus in prose is fine."""\ndef f(model="belarus"):\n    return model\n')
+    assert "belarus" in _code_words(path) and "Belarus in prose is fine." not in _code_words(path)

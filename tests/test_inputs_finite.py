@@ -94,12 +94,6 @@ def test_a_schedule_built_directly_is_checked_too():
 
 
 # ------------------------------------------------------------------------------ sweep specs
-def spec(**over) -> dict:
-    d = {"model": "epstein", "scenario": "run2", "steps": 3}
-    d.update(over)
-    return d
-
-
 @pytest.mark.parametrize(
     ("over", "field"),
     [
@@ -121,14 +115,14 @@ def spec(**over) -> dict:
         ({"seed": math.nan}, "seed"),
     ],
 )
-def test_a_spec_with_nan_or_inf_anywhere_is_refused_naming_the_field(over, field):
+def test_a_spec_with_nan_or_inf_anywhere_is_refused_naming_the_field(run2_sweep, over, field):
     with pytest.raises(ParameterError) as err:
-        SweepSpec.from_dict(spec(**over))
+        SweepSpec.from_dict(run2_sweep(**over))
     assert err.value.field == field
 
 
-def test_a_spec_keeps_inf_jail_terms_as_the_text_inf():
-    s = SweepSpec.from_dict(spec(vary={"max_jail_term": {"values": [10, math.inf]}}))
+def test_a_spec_keeps_inf_jail_terms_as_the_text_inf(run2_sweep):
+    s = SweepSpec.from_dict(run2_sweep(vary={"max_jail_term": {"values": [10, math.inf]}}))
     assert s.vary["max_jail_term"].values == (10, "inf")
     json.loads(jsonout.dumps(s.to_dict()))  # standard JSON
 

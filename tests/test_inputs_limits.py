@@ -14,13 +14,6 @@ from abm.sweep import SweepSpec
 from abm.sweep.estimate import Estimate, estimate
 from abm.sweep.spec import design_size
 
-
-def spec(**over) -> dict:
-    d = {"model": "epstein", "scenario": "run2", "steps": 3}
-    d.update(over)
-    return d
-
-
 LEG = {"legitimacy": {"range": [0.5, 0.9], "num": 4}}
 
 
@@ -70,9 +63,11 @@ LEG = {"legitimacy": {"range": [0.5, 0.9], "num": 4}}
         ),
     ],
 )
-def test_a_spec_beyond_a_limit_is_refused_naming_field_value_and_limit(over, field, limit):
+def test_a_spec_beyond_a_limit_is_refused_naming_field_value_and_limit(
+    run2_sweep, over, field, limit
+):
     with pytest.raises(ParameterError) as err:
-        SweepSpec.from_dict(spec(**over))
+        SweepSpec.from_dict(run2_sweep(**over))
     assert err.value.field == field
     assert limit in err.value.allowed
 
@@ -99,10 +94,12 @@ R = {"legitimacy": {"range": [0.5, 0.9]}, "k": {"range": [1.0, 3.0]}, "vision": 
         ({"kind": "morris", "n": 5}, R, 5 * 4),
     ],
 )
-def test_design_size_is_known_from_the_spec_and_matches_the_built_design(design, vary, points):
+def test_design_size_is_known_from_the_spec_and_matches_the_built_design(
+    run2_sweep, design, vary, points
+):
     from abm.sweep.design import build_design
 
-    s = SweepSpec.from_dict(spec(design=design, vary=vary))
+    s = SweepSpec.from_dict(run2_sweep(design=design, vary=vary))
     assert design_size(s.design, s.vary) == len(build_design(s)) == points
 
 
@@ -184,8 +181,8 @@ def test_yes_starts_a_sweep_above_the_threshold(tmp_path, monkeypatch, capsys):
     assert "6 done" in capsys.readouterr().out
 
 
-def test_a_small_sweep_prints_no_estimate_and_needs_no_yes():
-    s = SweepSpec.from_dict(spec(vary=LEG, replicates=2))
+def test_a_small_sweep_prints_no_estimate_and_needs_no_yes(run2_sweep):
+    s = SweepSpec.from_dict(run2_sweep(vary=LEG, replicates=2))
     est = estimate(s, workers=2)
     assert est.runs == 8 and est.reasons() == [] and not est.is_large()
     assert est.run_s is not None and est.run_s > 0
@@ -206,9 +203,9 @@ def test_each_threshold_alone_asks_for_yes(est, reason):
     assert "estimate:" in est.text()
 
 
-def test_a_point_that_cannot_run_leaves_the_time_unknown_but_the_counts_exact():
+def test_a_point_that_cannot_run_leaves_the_time_unknown_but_the_counts_exact(run2_sweep):
     # the upper end of cop_density makes citizens + police exceed the grid at that point
-    s = SweepSpec.from_dict(spec(vary={"cop_density": {"range": [0.01, 0.9], "num": 3}}))
+    s = SweepSpec.from_dict(run2_sweep(vary={"cop_density": {"range": [0.01, 0.9], "num": 3}}))
     est = estimate(s, workers=1)
     assert est.runs == 3 and est.run_s is None and est.wall_s is None
     assert "cop_density" in est.note and "time unknown" in est.text()

@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 
 from abm.sweep import SweepSpec, run_sweep
@@ -18,49 +17,36 @@ from abm.sweep.read import read_table
 
 distributed = pytest.importorskip("distributed")
 
-SPEC = {
-    "model": "epstein",
-    "name": "dask",
-    "steps": 12,
-    "replicates": 3,
-    "seed": 5,
-    "keep_series": ["active"],
-    "fixed": {"width": 12, "height": 12, "vision": 3, "cop_vision": 3},
-    "vary": {"legitimacy": {"range": [0.6, 0.9]}, "k": {"range": [1.0, 3.0]}},
-    "design": {"kind": "lhs", "n": 4},
-}
 
-
-def frames(out):
-    return read_table(out, "runs").drop(columns="elapsed_s"), read_table(out, "series")
+@pytest.fixture(scope="module")
+def spec(epstein_sweep) -> SweepSpec:
+    """12 runs (4 LHS points x 3 replicates) of 12 steps on the small grid."""
+    vary = {"legitimacy": {"range": [0.6, 0.9]}, "k": {"range": [1.0, 3.0]}}
+    lhs = {"name": "dask", "steps": 12, "replicates": 3, "seed": 5, "keep_series": ["active"]}
+    return SweepSpec.from_dict(epstein_sweep(vary=vary, design={"kind": "lhs", "n": 4}, **lhs))
 
 
 @pytest.fixture(scope="module")
-def local(tmp_path_factory):
+def local(spec, tmp_path_factory):
+    """The sweep run by local processes, which every Dask run must equal bit for bit."""
     out = tmp_path_factory.mktemp("local") / "sweep"
-    run_sweep(SweepSpec.from_dict(SPEC), out, workers=2, progress=False)
-    return frames(out)
+    run_sweep(spec, out, workers=2, progress=False)
+    assert len(read_table(out, "runs")) == 12
+    return out
 
 
-def assert_equal_to_local(local, out):
-    runs, series = frames(out)
-    assert len(runs) == 12
-    pd.testing.assert_frame_equal(local[0], runs, check_exact=True)
-    pd.testing.assert_frame_equal(local[1], series, check_exact=True)
-
-
-def test_dask_local_cluster_equals_local_processes(local, tmp_path):
+def test_dask_local_cluster_equals_local_processes(spec, assert_same_sweep, local, tmp_path):
     out = tmp_path / "dask"
-    summary = run_sweep(
-        SweepSpec.from_dict(SPEC), out, workers=2, executor="dask", progress=False, batch_size=2
-    )
+    summary = run_sweep(spec, out, workers=2, executor="dask", progress=False, batch_size=2)
     assert (summary.done, summary.failed) == (12, 0)
-    assert_equal_to_local(local, out)
+    assert_same_sweep(local, out)
     session = json.loads((out / "manifest.json").read_text())["sessions"][0]
     assert session["executor"] == "dask" and session["scheduler"].startswith("tcp://")
 
 
-def test_dask_through_an_existing_scheduler_equals_local_processes(local, tmp_path):
+def test_dask_through_an_existing_scheduler_equals_local_processes(
+    spec, assert_same_sweep, local, tmp_path
+):
     from distributed import Client, LocalCluster
 
     with (
@@ -71,21 +57,19 @@ def test_dask_through_an_existing_scheduler_equals_local_processes(local, tmp_pa
     ):
         out = tmp_path / "sched"
         # half the runs through one connection, the rest after a "restart" through another
-        first = run_sweep(
-            SweepSpec.from_dict(SPEC), out, executor="dask", scheduler=client, progress=False
-        )
+        first = run_sweep(spec, out, executor="dask", scheduler=client, progress=False)
         assert first.done == 12
         for part in sorted((out / "runs").glob("*.parquet"))[::2]:
             part.unlink()
         again = run_sweep(
-            SweepSpec.from_dict(SPEC),
+            spec,
             out,
             executor="dask",
             scheduler=cluster.scheduler_address,
             progress=False,
         )
         assert again.done + again.skipped == 12 and again.done > 0
-    assert_equal_to_local(local, out)
+    assert_same_sweep(local, out)
 
 
 TOY_MODEL = """

@@ -93,21 +93,6 @@ def complete(tmp_path_factory) -> Path:
     return out
 
 
-def copy(src: Path, dst: Path) -> Path:
-    shutil.copytree(src, dst)
-    (dst / ".lock").unlink(missing_ok=True)
-    return dst
-
-
-def frames(out: Path):
-    return read_table(out, "runs").drop(columns="elapsed_s"), read_table(out, "series")
-
-
-def assert_same(a: Path, b: Path) -> None:
-    for x, y in zip(frames(a), frames(b), strict=True):
-        pd.testing.assert_frame_equal(x, y, check_exact=True)
-
-
 def flip_a_bit(path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x10
@@ -119,8 +104,10 @@ def truncate(path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", [flip_a_bit, truncate], ids=["bit-flip", "truncated"])
-def test_a_damaged_part_is_named_quarantined_and_its_runs_rerun(complete, tmp_path, damage):
-    out = copy(complete, tmp_path / "damaged")
+def test_a_damaged_part_is_named_quarantined_and_its_runs_rerun(
+    assert_same_sweep, copy_sweep, complete, tmp_path, damage
+):
+    out = copy_sweep(complete, tmp_path / "damaged")
     part = sorted((out / "runs").glob("*.parquet"))[1]
     damage(part)
 
@@ -137,12 +124,14 @@ def test_a_damaged_part_is_named_quarantined_and_its_runs_rerun(complete, tmp_pa
     assert (out / "quarantine" / "series" / part.name).exists()  # its batch went with it
     moved = json.loads((out / "manifest.json").read_text())["quarantined"]
     assert {m["file"] for m in moved} == {f"runs/{part.name}", f"series/{part.name}"}
-    assert_same(complete, out)
+    assert_same_sweep(complete, out)
     assert verify(out).sound and main(["sweep", "--verify", "--out", str(out)]) == 0
 
 
-def test_a_duplicated_part_is_never_counted_twice(complete, tmp_path):
-    out = copy(complete, tmp_path / "doubled")
+def test_a_duplicated_part_is_never_counted_twice(
+    assert_same_sweep, copy_sweep, complete, tmp_path
+):
+    out = copy_sweep(complete, tmp_path / "doubled")
     part = sorted((out / "runs").glob("*.parquet"))[0]
     shutil.copy(part, part.with_name("zz-copy.parquet"))
     with pytest.raises(StoreError, match="zz-copy.parquet"):
@@ -152,11 +141,11 @@ def test_a_duplicated_part_is_never_counted_twice(complete, tmp_path):
     assert (out / "quarantine" / "runs" / "zz-copy.parquet").exists()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete" and manifest["counts"]["done"] == 12
-    assert_same(complete, out)
+    assert_same_sweep(complete, out)
 
 
-def test_resume_refuses_other_code_unless_allowed_and_records_it(complete, tmp_path):
-    out = copy(complete, tmp_path / "recoded")
+def test_resume_refuses_other_code_unless_allowed_and_records_it(copy_sweep, complete, tmp_path):
+    out = copy_sweep(complete, tmp_path / "recoded")
     path = out / "manifest.json"
     manifest = json.loads(path.read_text())
     manifest["param_schema_sha256"] = "0" * 64  # as if a parameter's range had changed
@@ -172,7 +161,9 @@ def test_resume_refuses_other_code_unless_allowed_and_records_it(complete, tmp_p
     assert manifest["param_schema_sha256"] != "0" * 64  # the folder now names its code
 
 
-def test_a_full_disk_stops_with_what_was_kept_and_resume_completes(complete, tmp_path, monkeypatch):
+def test_a_full_disk_stops_with_what_was_kept_and_resume_completes(
+    assert_same_sweep, complete, tmp_path, monkeypatch
+):
     import abm.sweep.parts as parts
 
     out = tmp_path / "full"
@@ -195,11 +186,13 @@ def test_a_full_disk_stops_with_what_was_kept_and_resume_completes(complete, tmp
     assert not list(out.rglob(".*.tmp"))
     monkeypatch.setattr(parts, "append_entry", real)
     assert sweep(out).done == 8
-    assert_same(complete, out)
+    assert_same_sweep(complete, out)
 
 
-def test_a_corrupt_manifest_is_an_error_naming_it_not_a_traceback(complete, tmp_path, capsys):
-    out = copy(complete, tmp_path / "corrupt")
+def test_a_corrupt_manifest_is_an_error_naming_it_not_a_traceback(
+    copy_sweep, complete, tmp_path, capsys
+):
+    out = copy_sweep(complete, tmp_path / "corrupt")
     (out / "manifest.json").write_text('{"spec": {"name": "fau')
     assert main(["sweep", "--resume", "--out", str(out), "--no-progress"]) == 1
     assert main(["sweep", "--verify", "--out", str(out)]) == 1

@@ -15,46 +15,35 @@ from abm.cli import main
 from abm.errors import ParameterError
 from abm.runner import run
 from abm.sweep import SweepSpec, run_sweep
-from abm.sweep.read import read_table
-
-FIXED = {"width": 12, "height": 12, "vision": 3, "cop_vision": 3}
-
-
-def epstein_spec(**over) -> SweepSpec:
-    d = {
-        "model": "epstein",
-        "name": "tiny",
-        "steps": 15,
-        "replicates": 3,
-        "seed": 2024,
-        "keep_series": ["active", "jailed"],
-        "fixed": FIXED,
-        "vary": {"legitimacy": {"values": [0.6, 0.85]}, "k": {"range": [1.0, 3.0], "num": 2}},
-    }
-    d.update(over)
-    return SweepSpec.from_dict(d)
-
-
-def results(out):
-    runs = read_table(out, "runs").drop(columns="elapsed_s")
-    return runs, read_table(out, "series")
-
-
-def assert_same_results(a, b):
-    (runs_a, series_a), (runs_b, series_b) = results(a), results(b)
-    pd.testing.assert_frame_equal(runs_a, runs_b, check_exact=True)
-    pd.testing.assert_frame_equal(series_a, series_b, check_exact=True)
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory):
+def epstein_spec(epstein_sweep):
+    """``epstein_spec(**fields)``: 12 runs of 15 steps on the small grid, validated."""
+
+    def make(**fields) -> SweepSpec:
+        tiny = {
+            "name": "tiny",
+            "steps": 15,
+            "replicates": 3,
+            "seed": 2024,
+            "keep_series": ["active", "jailed"],
+            "vary": {"legitimacy": {"values": [0.6, 0.85]}, "k": {"range": [1.0, 3.0], "num": 2}},
+        }
+        return SweepSpec.from_dict(epstein_sweep(**{**tiny, **fields}))
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def reference(epstein_spec, tmp_path_factory):
     """One uninterrupted 2-worker sweep that the other tests compare with."""
     out = tmp_path_factory.mktemp("ref") / "sweep"
     summary = run_sweep(epstein_spec(), out, workers=2, progress=False)
     return out, summary
 
 
-def test_stored_results_equal_direct_runs_and_read_in_pandas_and_duckdb(reference):
+def test_stored_results_equal_direct_runs_and_read_in_pandas_and_duckdb(epstein_spec, reference):
     out, summary = reference
     assert (summary.planned, summary.done, summary.failed, summary.pending) == (12, 12, 0, 0)
     runs = pd.read_parquet(out / "runs")
@@ -67,7 +56,8 @@ def test_stored_results_equal_direct_runs_and_read_in_pandas_and_duckdb(referenc
     assert steps == [(12 * 16,)]
     series = pd.read_parquet(out / "series")
     for _, row in runs.sort_values("run_id").iloc[[0, 5, 11]].iterrows():
-        params = {**FIXED, "legitimacy": row.param_legitimacy, "k": row.param_k}
+        fixed = epstein_spec().fixed
+        params = {**fixed, "legitimacy": row.param_legitimacy, "k": row.param_k}
         direct = run("epstein", params, int(row.seed), 15)
         for key, value in direct.summary.items():
             assert row[key] == value or (value is None and pd.isna(row[key]))
@@ -83,13 +73,17 @@ def test_stored_results_equal_direct_runs_and_read_in_pandas_and_duckdb(referenc
     assert manifest["sessions"][0]["started"] <= manifest["sessions"][0]["ended"]
 
 
-def test_one_worker_and_one_run_per_task_give_identical_results(reference, tmp_path):
+def test_one_worker_and_one_run_per_task_give_identical_results(
+    assert_same_sweep, epstein_spec, reference, tmp_path
+):
     out = tmp_path / "one"
     run_sweep(epstein_spec(), out, workers=1, batch_size=1, progress=False)
-    assert_same_results(reference[0], out)
+    assert_same_sweep(reference[0], out)
 
 
-def test_resume_runs_only_what_is_missing_and_changes_nothing(reference, tmp_path):
+def test_resume_runs_only_what_is_missing_and_changes_nothing(
+    assert_same_sweep, epstein_spec, reference, tmp_path
+):
     out = tmp_path / "partial"
     run_sweep(epstein_spec(), out, workers=2, batch_size=2, progress=False)
     parts = sorted((out / "runs").glob("*.parquet"))
@@ -98,7 +92,7 @@ def test_resume_runs_only_what_is_missing_and_changes_nothing(reference, tmp_pat
         p.unlink()
     again = run_sweep(epstein_spec(), out, workers=2, progress=False)
     assert (again.done, again.skipped) == (lost, 12 - lost)
-    assert_same_results(reference[0], out)
+    assert_same_sweep(reference[0], out)
     # and a third time there is nothing left to do
     third = run_sweep(epstein_spec(), out, workers=1, progress=False)
     assert (third.done, third.failed, third.skipped, third.pending) == (0, 0, 12, 0)
@@ -106,7 +100,7 @@ def test_resume_runs_only_what_is_missing_and_changes_nothing(reference, tmp_pat
     assert [s["done"] for s in sessions] == [12, lost, 0]
 
 
-def test_a_different_spec_is_refused_in_an_existing_sweep_folder(reference):
+def test_a_different_spec_is_refused_in_an_existing_sweep_folder(epstein_spec, reference):
     out = reference[0]
     with pytest.raises(ParameterError) as err:
         run_sweep(epstein_spec(replicates=4), out, workers=1, progress=False)
@@ -114,7 +108,7 @@ def test_a_different_spec_is_refused_in_an_existing_sweep_folder(reference):
     assert "replicates" in err.value.allowed
 
 
-def test_a_non_sweep_folder_is_refused(tmp_path):
+def test_a_non_sweep_folder_is_refused(epstein_spec, tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(ParameterError) as err:
         run_sweep(epstein_spec(), tmp_path, workers=1, progress=False)
@@ -122,7 +116,7 @@ def test_a_non_sweep_folder_is_refused(tmp_path):
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
-def test_a_folder_in_use_by_another_driver_is_refused(reference):
+def test_a_folder_in_use_by_another_driver_is_refused(epstein_spec, reference):
     from abm.sweep import build_design
     from abm.sweep.design import param_types
     from abm.sweep.store import SweepStore

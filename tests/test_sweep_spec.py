@@ -36,17 +36,6 @@ kind = "grid"
 """
 
 
-def base(**over) -> dict:
-    d = {
-        "model": "epstein",
-        "steps": 5,
-        "fixed": {"width": 12, "height": 12, "vision": 3, "cop_vision": 3},
-        "vary": {"legitimacy": {"values": [0.7, 0.8]}},
-    }
-    d.update(over)
-    return d
-
-
 def test_toml_and_python_forms_give_the_same_canonical_spec(tmp_path):
     path = tmp_path / "demo.toml"
     path.write_text(TOML)
@@ -72,9 +61,9 @@ def test_toml_and_python_forms_give_the_same_canonical_spec(tmp_path):
     assert from_toml.design.seed is None  # a grid has no sampler seed
 
 
-def test_sampled_design_seed_defaults_to_root_seed():
+def test_sampled_design_seed_defaults_to_root_seed(epstein_sweep):
     spec = SweepSpec.from_dict(
-        base(seed=11, design={"kind": "lhs", "n": 4}, vary={"k": {"range": [1, 3]}})
+        epstein_sweep(seed=11, design={"kind": "lhs", "n": 4}, vary={"k": {"range": [1, 3]}})
     )
     assert spec.design.seed == 11
     assert spec.vary["k"].range == (1.0, 3.0)
@@ -90,6 +79,7 @@ def test_example_specs_in_experiments_validate(example):
     ("over", "field", "allowed"),
     [
         ({"model": "nosuch"}, "model", "epstein"),
+        ({"model": None}, "model", "a catalogued model: one of belarus, epstein"),
         ({"scenario": "run9"}, "scenario", "run2"),
         ({"replicates": 0}, "replicates", "in [1, 100,000]"),
         ({"steps": -1}, "steps", "in [0, 100,000]"),
@@ -146,24 +136,24 @@ def test_example_specs_in_experiments_validate(example):
         ({"imports": ["no_such_module_xyz"]}, "imports", "importable"),
     ],
 )
-def test_bad_spec_is_refused_naming_field_and_allowed(over, field, allowed):
+def test_bad_spec_is_refused_naming_field_and_allowed(epstein_sweep, over, field, allowed):
     with pytest.raises(ParameterError) as err:
-        SweepSpec.from_dict(base(**over))
+        SweepSpec.from_dict(epstein_sweep(**over))
     assert err.value.field == field
     assert allowed in err.value.allowed
 
 
-def test_bad_spec_leaves_no_folder_behind(tmp_path):
+def test_bad_spec_leaves_no_folder_behind(epstein_sweep, tmp_path):
     out = tmp_path / "never"
     with pytest.raises(ParameterError):
-        run_sweep(base(fixed={"width": -1}), out, workers=1, progress=False)
+        run_sweep(epstein_sweep(fixed={"width": -1}), out, workers=1, progress=False)
     assert not out.exists()
 
 
-def test_unknown_kept_series_is_caught_by_the_probe_before_any_run(tmp_path):
+def test_unknown_kept_series_is_caught_by_the_probe_before_any_run(epstein_sweep, tmp_path):
     out = tmp_path / "never"
     with pytest.raises(ParameterError) as err:
-        run_sweep(base(keep_series=["actives"]), out, workers=1, progress=False)
+        run_sweep(epstein_sweep(keep_series=["actives"]), out, workers=1, progress=False)
     assert err.value.field == "keep_series"
     assert "active" in err.value.allowed
     assert not out.exists()
@@ -189,9 +179,11 @@ def test_missing_and_malformed_spec_files(tmp_path):
         ({"batch_size": 0}, "--batch-size"),
     ],
 )
-def test_bad_execution_options_are_refused_before_anything_is_created(tmp_path, option, field):
+def test_bad_execution_options_are_refused_before_anything_is_created(
+    epstein_sweep, tmp_path, option, field
+):
     out = tmp_path / "never"
     with pytest.raises(ParameterError) as err:
-        run_sweep(base(), out, progress=False, **option)
+        run_sweep(epstein_sweep(), out, progress=False, **option)
     assert err.value.field == field
     assert not out.exists()

@@ -17,9 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "probabilities with Wilson intervals over each varied parameter and the first pair, "
         "per-step envelopes by final outcome, time to each outcome, example runs.",
     )
-    plot.add_argument("results", help="results folder written by `abm sweep`")
-    plot.add_argument("--out", help="output folder (default RESULTS/figures)")
-    plot.add_argument("--confidence", type=float, default=0.95, help="interval level (0.95)")
+    _results_arguments(plot, "output folder (default RESULTS/figures)")
     plot.set_defaults(func=run_plot)
 
     report = sub.add_parser(
@@ -29,9 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "probabilities, figures, Sobol or Morris indices (for sweeps with that design) and "
         "PRIM boxes with feature scores. See docs/analysis.md.",
     )
-    report.add_argument("results", help="results folder written by `abm sweep`")
-    report.add_argument("--out", help="output folder (default: the results folder)")
-    report.add_argument("--confidence", type=float, default=0.95, help="interval level (0.95)")
+    _results_arguments(report, "output folder (default: the results folder)")
     report.add_argument(
         "--impute",
         choices=IMPUTE_RULES,
@@ -40,6 +36,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "the finished replicates), mean (also fill empty points with the mean of the others)",
     )
     report.set_defaults(func=run_report)
+
+
+def _results_arguments(parser: argparse.ArgumentParser, out_help: str) -> None:
+    """What every face over a results folder takes: the folder, where to write, the level."""
+    parser.add_argument("results", help="results folder written by `abm sweep`")
+    parser.add_argument("--out", help=out_help)
+    parser.add_argument("--confidence", type=float, default=0.95, help="interval level (0.95)")
 
 
 def run_plot(args: argparse.Namespace) -> int:

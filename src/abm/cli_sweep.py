@@ -14,7 +14,6 @@ from pathlib import Path
 
 from abm.cli_checks import check_out_folder
 from abm.errors import ParameterError
-from abm.limits import check_workers
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -97,6 +96,7 @@ def verify(out: Path) -> int:
 def sweep(args: argparse.Namespace) -> int:
     from abm.sweep import run_sweep
     from abm.sweep.driver import DEFAULT_RUN_TIMEOUT_S
+    from abm.sweep.executors import check_executor_args
     from abm.sweep.store import MANIFEST, read_manifest
 
     out = Path(args.out)
@@ -109,8 +109,7 @@ def sweep(args: argparse.Namespace) -> int:
         spec = read_manifest(out)["spec"]
     elif args.resume and not (out / MANIFEST).exists():
         raise ParameterError("--resume", str(out), "an existing sweep folder to resume")
-    if args.scheduler is None:  # workers started on this machine (a cluster brings its own)
-        check_workers("--workers", args.workers)
+    check_executor_args(args.executor, args.workers, args.scheduler)  # before the estimate
     check_out_folder("--out", out)
     if not (out / MANIFEST).exists():  # a new sweep: show its cost, ask for --yes if large
         spec = confirm_size(spec, args.workers, args.yes)

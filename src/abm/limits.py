@@ -73,20 +73,26 @@ def check_replicates(field: str, value: Any) -> int:
     return check_int(field, value, 1, MAX_REPLICATES)
 
 
-def max_workers() -> int:
-    """The most workers a sweep may ask for on this machine."""
+def cpus() -> int:
+    """CPUs this process may use (respects affinity masks and container CPU sets)."""
     try:
-        cpus = len(os.sched_getaffinity(0))
+        return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
-        cpus = os.cpu_count() or 1
-    return min(MAX_WORKERS, MAX_WORKERS_PER_CPU * max(1, cpus))
+        return max(1, os.cpu_count() or 1)
 
 
-def check_workers(field: str, value: Any) -> int | None:
-    """None (the default: one per CPU) or an integer in [1, max_workers()]."""
+def max_workers() -> int:
+    """The most workers a sweep may start on this machine."""
+    return min(MAX_WORKERS, MAX_WORKERS_PER_CPU * cpus())
+
+
+def check_workers(field: str, value: Any, *, on_this_machine: bool = True) -> int | None:
+    """None (the default: one per CPU) or an integer in [1, max_workers()] for workers
+    started on this machine; a remote cluster brings its own (at most MAX_WORKERS asked)."""
     if value is None:
         return None
-    return check_int(field, value, 1, max_workers(), "an integer number of workers")
+    high = max_workers() if on_this_machine else MAX_WORKERS
+    return check_int(field, value, 1, high, "an integer number of workers")
 
 
 def check_runs(points: int, replicates: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from abm.errors import ParameterError
@@ -41,6 +41,11 @@ class Param:
     choices: tuple[str, ...] = ()
     source: str = ""
     group: str = ""
+
+    def grouped(self, group: str) -> Param:
+        """The same parameter filed under ``group``: a model that hands a parameter on to
+        the engine shares the engine's declaration and only files it in its own tables."""
+        return replace(self, group=group)
 
     def allowed(self) -> str:
         if self.kind == "bool":

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from abm.analysis import probabilities, survival, swept_model, trajectories
-from abm.analysis.load import Results, with_unit
+from abm.analysis.load import Results
 
 #: At most this many series as envelopes: the model's key series (its catalogue entry's)
 #: first, then others in the order they were stored.
@@ -39,11 +39,8 @@ def heatmap_bins(runs: int) -> int:
 
 
 def param_label(results: Results, name: str) -> str:
-    """Axis label with unit: the manifest's unit, else the model's declared one."""
-    p = results.design.param(name)
-    if p.unit:
-        return p.label()
-    return with_unit(name, swept_model.units(results).get(name, ""))
+    """Axis label with the unit the sweep recorded in its manifest (see swept_model)."""
+    return results.design.param(name).label()
 
 
 def make_figures(results: Results, out: str | Path, confidence: float = 0.95) -> list[Figure]:

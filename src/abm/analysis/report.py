@@ -75,7 +75,6 @@ def _header(res: Results) -> list[str]:
     lines += [f"| {k} | {v} |" for k, v in facts if v not in ("", None)]
     lines += ["", "## Varied parameters", "", "| parameter | range or values | unit |"]
     lines += ["|---|---|---|"]
-    units = swept_model.units(res)
     for p in res.design.params:
         if p.bounds:
             what = f"[{p.low:g}, {p.high:g}]"
@@ -83,7 +82,7 @@ def _header(res: Results) -> list[str]:
             what += f", {num} levels" if num else ""
         else:
             what = ", ".join(map(str, p.values or ()))
-        lines.append(f"| `{p.name}` | {what} | {p.unit or units.get(p.name, '')} |")
+        lines.append(f"| `{p.name}` | {what} | {p.unit} |")
     fixed = spec.get("fixed") or {}
     if fixed:
         lines += ["", "Fixed overrides: " + ", ".join(f"`{k}={v}`" for k, v in fixed.items())]

@@ -33,6 +33,9 @@ from abm.analysis.load import Results, ResultsError
 IMPUTE_RULES = ("refuse", "replicates", "mean")
 SOBOL_KINDS = ("sobol", "saltelli")
 MORRIS_KINDS = ("morris",)
+#: The index columns each analysis reports per (output, parameter), as SALib names them.
+SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
+MORRIS_COLUMNS = ("mu", "mu_star", "mu_star_conf", "sigma")
 
 
 class SensitivityError(ResultsError):
@@ -191,21 +194,8 @@ def sobol(
             conf_level=conf_level,
             seed=seed,
         )
-        for j, p in enumerate(prob["names"]):
-            rows.append(
-                (
-                    name,
-                    p,
-                    si["S1"][j],
-                    si["S1_conf"][j],
-                    si["ST"][j],
-                    si["ST_conf"][j],
-                    points.noise[name],
-                    note,
-                )
-            )
-    cols = ["output", "param", "S1", "S1_conf", "ST", "ST_conf", "noise_share", "note"]
-    return pd.DataFrame(rows, columns=cols)
+        rows += _index_rows(name, prob["names"], si, SOBOL_COLUMNS, points.noise[name], note)
+    return pd.DataFrame(rows, columns=["output", "param", *SOBOL_COLUMNS, "noise_share", "note"])
 
 
 def morris(
@@ -248,21 +238,15 @@ def morris(
             num_levels=levels,
             seed=seed,
         )
-        for j, p in enumerate(prob["names"]):
-            rows.append(
-                (
-                    name,
-                    p,
-                    si["mu"][j],
-                    si["mu_star"][j],
-                    si["mu_star_conf"][j],
-                    si["sigma"][j],
-                    points.noise[name],
-                    _note(points, name),
-                )
-            )
-    cols = ["output", "param", "mu", "mu_star", "mu_star_conf", "sigma", "noise_share", "note"]
-    return pd.DataFrame(rows, columns=cols)
+        noise, note = points.noise[name], _note(points, name)
+        rows += _index_rows(name, prob["names"], si, MORRIS_COLUMNS, noise, note)
+    return pd.DataFrame(rows, columns=["output", "param", *MORRIS_COLUMNS, "noise_share", "note"])
+
+
+def _index_rows(output: str, names, si, keys, noise: float, note: str) -> list[tuple]:
+    """One table row per parameter: the output, the parameter, SALib's ``keys`` for it,
+    the output's replicate-noise share and its note."""
+    return [(output, p, *(si[k][j] for k in keys), noise, note) for j, p in enumerate(names)]
 
 
 def design_matrix(results: Results, n_points: int) -> np.ndarray:

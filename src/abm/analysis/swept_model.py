@@ -1,11 +1,15 @@
 """What the analysis knows of the model a sweep ran: from the manifest, else its catalogue
 entry - never from the model's own modules.
 
-The sweep writes the model's declared outcomes (name, rank, description, colour) into
-``manifest.json``; the step label, the key series and parameter units come from the
-model's catalogue entry, found by the manifest's model name (after importing the modules
-the spec's ``imports`` names, as the sweep itself did). A model that cannot be found gives
-plain defaults: labels without units, no preferred series, generic colours.
+The sweep writes the model's declared outcomes (name, rank, description, colour) and the
+units of the swept parameters and kept series into ``manifest.json``; the analysis takes
+units from there only (``Results.design`` and ``Results.series_units``), never from the
+model's current declarations: a folder describes the code that made it, and reads the
+same wherever that model can no longer be imported. The step label and the key series
+(presentation, not data) come from the model's catalogue entry, found by the manifest's
+model name (after importing the modules the spec's ``imports`` names, as the sweep itself
+did). A model that cannot be found gives plain defaults: no preferred series, generic
+colours.
 """
 
 from __future__ import annotations
@@ -41,15 +45,6 @@ def key_series(results: Results) -> tuple[str, ...]:
     """The series the model's entry names as worth a figure, in its order."""
     e = entry(results)
     return e.key_series if e is not None else ()
-
-
-def units(results: Results) -> dict[str, str]:
-    """Units of the swept model's declared parameters (empty when it cannot load)."""
-    e = entry(results)
-    try:
-        return {} if e is None else {p.name: p.unit for p in e.params}
-    except Exception:  # a model whose parameters cannot load: labels go without units
-        return {}
 
 
 def outcomes(results: Results) -> list[dict[str, Any]]:

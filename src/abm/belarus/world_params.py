@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from abm.belarus.declare import ART, CF, EP, TUNED, flag, integer, real, schedule
 from abm.belarus.history.data import week_of
+from abm.engine.params import VISION_SHAPE
 from abm.params import Param, Values
 
 #: The history week (weeks since Sunday 9 August 2020) the defaults stand for: the article's
@@ -78,15 +79,7 @@ ENGINE_PARAMS: list[Param] = [
         "engine",
     ),
     real("cop_vision", 7.0, "police vision v*", "cells", 0.0, 50.0, EP, "engine"),
-    Param(
-        "vision_shape",
-        "von_neumann",
-        "choice",
-        "cells a vision spans",
-        choices=("von_neumann", "moore", "euclidean", "cross"),
-        source="Mesa example (von Neumann)",
-        group="engine",
-    ),
+    VISION_SHAPE.grouped("engine"),
     real("k", 2.3, "arrest constant in P = 1 - exp(-k C/A)", "-", 0.0, 100.0, EP, "engine"),
     Param(
         "arrest_rule",

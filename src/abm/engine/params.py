@@ -3,9 +3,21 @@ other implementations chose (NetLogo Rebellion, Mesa 3.5's bundled example)."""
 
 from __future__ import annotations
 
+from abm.engine.neighbourhood import SHAPES
 from abm.params import Param, ParamSet
 
 EPSTEIN = "Epstein 2002, PNAS 99(s3), Table 2"
+
+#: Shared with every model that builds on the engine (the Belarus model files it under its
+#: "engine" group): one declaration of what the kernel's neighbourhoods support.
+VISION_SHAPE = Param(
+    "vision_shape",
+    "von_neumann",
+    "choice",
+    "cells a vision v spans",
+    choices=SHAPES,
+    source="Mesa example (von Neumann); NetLogo (euclidean); Sugarscape (cross)",
+)
 
 EPSTEIN_PARAMS = ParamSet(
     [
@@ -90,14 +102,7 @@ EPSTEIN_PARAMS = ParamSet(
             choices=("literal", "floor", "round"),
             source="Epstein 2002; Wilensky 2004 NetLogo Rebellion; Mesa 3.5 example",
         ),
-        Param(
-            "vision_shape",
-            "von_neumann",
-            "choice",
-            "cells a vision v spans",
-            choices=("von_neumann", "moore", "euclidean", "cross"),
-            source="Mesa example (von Neumann); NetLogo (euclidean); Sugarscape (cross)",
-        ),
+        VISION_SHAPE,
         Param(
             "movement",
             True,

@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Mapping
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +33,12 @@ from abm.params import ParamSet
 from abm.sweep.design import DesignTable, build_design, param_types
 from abm.sweep.errors import ExecutorLost, StoreError, SweepInterrupted
 from abm.sweep.executors import WORKER_WAIT_S, check_executor_args, make_executor
-from abm.sweep.models import declared_outcomes
+from abm.sweep.models import declared_outcomes, model_info
 from abm.sweep.progress import SweepSummary, progress_bar
 from abm.sweep.seeds import run_id, run_seed
 from abm.sweep.signals import StopFlag
 from abm.sweep.spec import SweepSpec, load_spec
-from abm.sweep.store import SweepStore, now, part_name
-from abm.sweep.tables import assemble
+from abm.sweep.store import SweepStore, now
 from abm.sweep.version import code_version
 from abm.sweep.worker import BatchOutput, RunTask, run_batch, warm_worker
 
@@ -142,24 +141,33 @@ def warm_up(handle, spec: SweepSpec, design: DesignTable) -> None:
         handle.executor.submit(warm_worker, spec.model, tuple(spec.imports), task.params, task.seed)
 
 
-def model_declarations(model: str) -> tuple[ParamSet, dict[str, str]]:
-    """The model's ParamSet and its series' units (where the catalogue declares them): the
-    one place the driver asks the model registry, for the code version and the units it
-    records in the manifest."""
-    from abm.sweep.models import model_info
-
-    info = model_info(model)
-    return info.params, dict(getattr(info, "series_units", None) or {})
-
-
-def manifest_units(spec: SweepSpec, params: ParamSet, series_units: Mapping[str, str]) -> dict:
-    """Units of the varied and fixed parameters and of the kept series, for the manifest,
-    so that analysis labels axes without importing the model."""
+def manifest_units(spec: SweepSpec, params: ParamSet) -> dict:
+    """Units of the varied and fixed parameters, for the manifest, so that analysis labels
+    axes without importing the model. ``series`` is kept empty: no catalogue entry declares
+    units for its series yet."""
     names = [*spec.vary, *spec.fixed]
-    return {
-        "params": {n: params[n].unit for n in names if n in params},
-        "series": dict(series_units),
-    }
+    return {"params": {n: params[n].unit for n in names if n in params}, "series": {}}
+
+
+@dataclass(frozen=True)
+class SweepOptions:
+    """How a sweep runs (run_sweep's keyword arguments), as opposed to what it runs (the
+    spec): checked once, before any work, by ``checked()``."""
+
+    workers: int | None = None
+    executor: str = "local"
+    scheduler: Any = None
+    batch_size: int | None = None
+    retry_failed: bool = False
+    progress: bool = True
+    check_with_probe: bool = True
+    run_timeout: float | None = DEFAULT_RUN_TIMEOUT_S
+    allow_code_change: bool = False
+
+    def checked(self) -> SweepOptions:
+        """A copy with the run timeout normalised; ParameterError naming a bad option."""
+        check_executor_args(self.executor, self.workers, self.scheduler)
+        return replace(self, run_timeout=check_run_timeout(self.run_timeout))
 
 
 def run_sweep(
@@ -191,76 +199,61 @@ def run_sweep(
     stop = StopFlag()
     if handle_signals:
         stop.install()  # from the start: an early Ctrl-C stops cleanly, not with a traceback
-    options = dict(locals())
+    options = SweepOptions(
+        workers=workers,
+        executor=executor,
+        scheduler=scheduler,
+        batch_size=batch_size,
+        retry_failed=retry_failed,
+        progress=progress,
+        check_with_probe=check_with_probe,
+        run_timeout=run_timeout,
+        allow_code_change=allow_code_change,
+    )
     try:
-        return _run(**options)
+        return _run(spec, Path(out), options, stop, t0)
     finally:
         stop.restore()
 
 
 def _run(
-    spec,
-    out,
-    t0,
-    stop,
-    workers,
-    executor,
-    scheduler,
-    batch_size,
-    retry_failed,
-    progress,
-    check_with_probe,
-    run_timeout,
-    allow_code_change,
-    handle_signals=True,
+    spec: SweepSpec | Mapping[str, Any] | str | Path,
+    out: Path,
+    options: SweepOptions,
+    stop: StopFlag,
+    t0: float,
 ) -> SweepSummary:
-    """The sweep after its signal handlers are in place (run_sweep's arguments)."""
+    """The sweep after its signal handlers are in place."""
     spec = as_spec(spec)
     design = build_design(spec)
-    check_executor_args(executor, workers, scheduler)
-    run_timeout = check_run_timeout(run_timeout)
-    sizer = BatchSizer(batch_size, 1)
+    options = options.checked()
+    sizer = BatchSizer(options.batch_size, 1)
     planned = len(design) * spec.replicates
     SweepStore.precheck(out, spec.to_dict())  # a bad --out before any model runs
-    params, series_units = model_declarations(spec.model)
+    params = model_info(spec.model).params  # the driver's one look at the catalogue
     _stop_if_requested(stop, "before anything started")
-    handle = make_executor(executor, workers, scheduler)
+    handle = make_executor(options.executor, options.workers, options.scheduler)
     try:
         warm_up(handle, spec, design)  # workers start while the driver validates
-        if check_with_probe:
+        if options.check_with_probe:
             probe(spec, design)
         _stop_if_requested(stop, "while starting the workers")
-        types = param_types(spec)
         store = SweepStore.open(
             out,
             spec.to_dict(),
             design,
-            types,
+            param_types(spec),
             planned,
-            retry_failed,
+            options.retry_failed,
             code=code_version(params),
-            units=manifest_units(spec, params, series_units),
-            allow_code_change=allow_code_change,
+            units=manifest_units(spec, params),
+            allow_code_change=options.allow_code_change,
         )
     except BaseException:
         handle.close(abandon=True)
         raise
     try:
-        return _session(
-            spec,
-            design,
-            store,
-            handle,
-            sizer,
-            stop,
-            t0,
-            out,
-            planned,
-            batch_size,
-            progress,
-            run_timeout,
-            allow_code_change,
-        )
+        return _session(spec, design, store, handle, sizer, stop, t0, out, planned, options)
     finally:
         store.close()
 
@@ -281,19 +274,16 @@ def check_run_timeout(value: float | None) -> float | None:
 
 
 def _session(
-    spec,
-    design,
-    store,
-    handle,
-    sizer,
-    stop,
-    t0,
-    out,
-    planned,
-    batch_size,
-    progress,
-    run_timeout,
-    allow_code_change,
+    spec: SweepSpec,
+    design: DesignTable,
+    store: SweepStore,
+    handle: Any,
+    sizer: BatchSizer,
+    stop: StopFlag,
+    t0: float,
+    out: Path,
+    planned: int,
+    options: SweepOptions,
 ) -> SweepSummary:
     finished = store.finished_ids()
     keys = deque(
@@ -307,24 +297,24 @@ def _session(
     session: dict[str, Any] = {
         "started": now(),
         **handle.describe(),
-        "batch_size": batch_size or "auto",
-        "run_timeout_s": run_timeout,
+        "batch_size": options.batch_size or "auto",
+        "run_timeout_s": options.run_timeout,
         "skipped": skipped,
         "status": "running",
     }
     if store.moved:
         session["quarantined"] = len(store.moved)
-    if allow_code_change:
+    if options.allow_code_change:
         session["allow_code_change"] = True
     store.manifest.setdefault("started", session["started"])
     store.manifest["sessions"].append(session)
     store.manifest["status"] = "running"
     store.manifest["outcomes"] = declared_outcomes(spec.model)
     store.write_manifest()
-    loop = _Loop(spec, design, store, handle, sizer, stop, run_timeout)
+    loop = _Loop(spec, design, store, handle, sizer, stop, options.run_timeout)
     status, error = "error", None
     try:
-        with progress_bar(len(keys), spec.name, progress) as bar:
+        with progress_bar(len(keys), spec.name, options.progress) as bar:
             loop.bar = bar
             loop.run(keys)
         status = None
@@ -546,9 +536,7 @@ class _Loop:
             self._write(flight.tasks, BatchOutput(failures={task.run_id: (error, tb)}))
 
     def _write(self, tasks: list[RunTask], out: BatchOutput) -> None:
-        store = self.store
-        tables = assemble(tasks, out, store.param_types, store.runs.schema, store.series.schema)
-        store.write_batch(part_name(t.run_id for t in tasks), tables)
+        tables = self.store.write_runs(tasks, out)
         n_ok = 0 if tables.runs is None else tables.runs.num_rows
         n_bad = 0 if tables.failures is None else tables.failures.num_rows
         self.done += n_ok

@@ -10,7 +10,6 @@ threads the driver may hold (Dask's event loop, tqdm's monitor). A local pool th
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import signal
 import threading
 import time
@@ -18,6 +17,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from abm import limits
 from abm.errors import ParameterError
 from abm.sweep.worker import init_process_worker
 
@@ -27,11 +27,8 @@ WORKER_WAIT_S = 60.0
 
 
 def default_workers() -> int:
-    """CPUs this process may use (respects affinity masks and container CPU sets)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+    """One worker per CPU this process may use."""
+    return limits.cpus()
 
 
 class LocalProcesses:
@@ -205,10 +202,7 @@ def check_executor_args(kind: str, workers: int | None, scheduler: Any) -> None:
     """Refuse bad executor options before anything is created."""
     if kind not in ("local", "dask"):
         raise ParameterError("--executor", kind, "local or dask")
-    if workers is not None and (
-        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
-    ):
-        raise ParameterError("--workers", workers, "an integer >= 1")
+    limits.check_workers("--workers", workers, on_this_machine=not scheduler)
     if scheduler is not None and kind != "dask":
         raise ParameterError("--scheduler", scheduler, "only with --executor dask")
 

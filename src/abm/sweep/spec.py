@@ -102,13 +102,15 @@ class Design:
 class SweepSpec:
     """A declarative experiment (see docs/sweeps.md for the TOML form).
 
-    ``steps`` None uses the model's or scenario's own horizon. ``keep_series`` names the
+    ``model`` names a catalogued model and is required: the sweep machinery names no model
+    of its own, and a folder's stored spec must say which model made it. ``steps`` None
+    uses the model's or scenario's own horizon. ``keep_series`` names the
     per-step series columns to store ("all" for every column, empty for none). ``imports``
     names modules to import before running (in the driver and in every worker), so models
     registered outside the package can be swept.
     """
 
-    model: str = "belarus"
+    model: str | None = None
     name: str = "sweep"
     description: str = ""
     scenario: str | None = None
@@ -141,7 +143,7 @@ class SweepSpec:
         from abm.sweep.models import model_info
 
         _import_modules(self.imports)
-        model = _text("model", self.model)
+        model = _model(self.model)
         info = model_info(model)
         scenario = None if self.scenario is None else _text("scenario", self.scenario)
         if scenario is not None and info.scenarios is not None and scenario not in info.scenarios:
@@ -235,6 +237,17 @@ def _import_modules(names: Sequence[str]) -> None:
             importlib.import_module(name)
         except ImportError as exc:
             raise ParameterError("imports", name, f"an importable module ({exc})") from None
+
+
+def _model(value: Any) -> str:
+    """The spec's model name: required, since sweeps know no model of their own."""
+    from abm import catalog
+
+    if value is None:
+        raise ParameterError(
+            "model", None, "a catalogued model: one of " + ", ".join(catalog.names())
+        )
+    return _text("model", value)
 
 
 def _text(name: str, value: Any) -> str:

@@ -27,7 +27,7 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,8 +41,15 @@ from abm.folders import check_out_folder
 from abm.sweep import parts as integrity
 from abm.sweep.design import DesignTable, column_value
 from abm.sweep.errors import StoreError
-from abm.sweep.tables import BatchTables, failures_schema, runs_base_schema, series_base_schema
+from abm.sweep.tables import (
+    BatchTables,
+    assemble,
+    failures_schema,
+    runs_base_schema,
+    series_base_schema,
+)
 from abm.sweep.version import differences
+from abm.sweep.worker import BatchOutput, RunTask
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -283,6 +290,13 @@ class SweepStore:
             self.failures.write(name, tables.failures)
         if tables.runs is not None:
             self.runs.write(name, tables.runs)
+
+    def write_runs(self, tasks: Sequence[RunTask], out: BatchOutput) -> BatchTables:
+        """Write a batch of finished (and failed) runs as one part per table: the tables
+        are assembled against the column kinds stored so far, so every part agrees."""
+        tables = assemble(tasks, out, self.param_types, self.runs.schema, self.series.schema)
+        self.write_batch(part_name(t.run_id for t in tasks), tables)
+        return tables
 
     def finished_ids(self) -> set[str]:
         """Runs that have a result (finished or failed): a resumed sweep skips them."""

@@ -1,14 +1,19 @@
-"""Results with known answers: a toy model and a writer of synthetic sweep folders.
+"""Known answers for the analyses: a toy model whose outcome probabilities we choose, and
+sweep folders of it written in seconds.
+
+Not an analysis and not part of a model: the analyses' tests (and anyone checking an
+analysis) use it the way SALib ships its test functions (Ishigami, Sobol G), in the open.
 
 The analyses are tested against answers known in advance: an outcome whose probability
 depends on one parameter only must rank that parameter first; a probability we set must
 fall inside its interval. Two ways to get such results:
 
-- ``write_results`` writes a results folder in the sweep schema (docs/schema.md, the
-  manifest ``abm sweep`` writes) directly from chosen outcome probabilities, with failed
-  runs or NaN outputs injected where a test wants them, in well under a second;
+- ``write_results`` writes a results folder through the sweep store (docs/schema.md: the
+  manifest, design and checksummed parts ``abm sweep`` writes) directly from chosen
+  outcome probabilities, with failed runs or NaN outputs injected where a test wants
+  them, in well under a second;
 - importing this module registers the catalogue entry ``toy_outcomes`` (parameters a, b,
-  c in [0, 1]), so a real ``abm sweep`` with ``imports = ["abm.analysis.synthetic"]`` produces
+  c in [0, 1]), so a real ``abm sweep`` with ``imports = ["abm.known_answers"]`` produces
   the same kind of results through the real sweep machinery.
 
 In both, each outcome happens in a run with its probability at the run's parameters, at a
@@ -19,19 +24,22 @@ none); the series ``tension`` jumps from about 0.2 to 0.8 at that week, ``calm``
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from abm import catalog
 from abm.contract import RunResult, RunSetup
 from abm.params import Param, ParamSet
+
+if TYPE_CHECKING:
+    from abm.sweep.design import DesignTable
 
 Probability = Callable[[Mapping[str, Any]], Any]
 
@@ -152,74 +160,76 @@ def write_results(
     probabilities: Mapping[str, Probability],
     *,
     replicates: int = 4,
-    steps: int = 52,
+    steps: int = TOY_STEPS,
     seed: int = 0,
     failed: Sequence[tuple[int, int]] = (),
     nan_score: Sequence[tuple[int, int]] = (),
     keep_series: bool = True,
     parts: int = 3,
 ) -> Path:
-    """Write a results folder as ``abm sweep`` would, from known outcome probabilities.
+    """Write a results folder through the sweep store, from known outcome probabilities.
 
-    ``failed`` lists (point_id, replicate) runs recorded as failures instead of runs;
-    ``nan_score`` lists runs whose numeric summary ``score`` is NaN. The runs table is
-    split into ``parts`` part files, as a sweep writes them in batches.
+    The folder is what ``abm sweep`` writes (manifest, design, checksummed parts): the
+    store's own writer makes it, so the analyses read the one format there is. Runs get the
+    seeds a sweep would give them. ``failed`` lists (point_id, replicate) runs recorded as
+    failures instead of runs; ``nan_score`` lists runs whose numeric summary ``score`` is
+    NaN. The runs go in ``parts`` batches, as a sweep writes them.
     """
+    from abm.sweep.seeds import run_id, run_seed
+    from abm.sweep.store import SweepStore
+    from abm.sweep.worker import BatchOutput, RunTask
+
     path = Path(path)
-    for sub in ("runs", "series", "failures"):
-        (path / sub).mkdir(parents=True, exist_ok=True)
     names = list(design.points.columns)
-    failed, nan_score = set(failed), set(nan_score)
-    runs, series, failures = [], [], []
-    for pid, rep in itertools.product(range(len(design.points)), range(replicates)):
-        seq = np.random.SeedSequence(seed, spawn_key=(pid, rep))
-        row: dict[str, Any] = {
-            "run_id": f"p{pid:06d}-r{rep:04d}",
-            "point_id": pid,
-            "replicate": rep,
-            "seed": int(seq.generate_state(1, np.uint64)[0]),
-        }
-        params = {k: float(design.points.at[pid, k]) for k in names}
-        row.update({f"param_{k}": v for k, v in params.items()})
-        if (pid, rep) in failed:
-            failures.append({**row, "error": "RuntimeError: injected", "traceback": "(synthetic)"})
-            continue
-        summary, s = simulate(
-            {**TOY_PARAMS.defaults(), **params},  # unvaried toy parameters at their defaults
-            np.random.default_rng(seq),
-            steps,
-            probabilities,
-            (pid, rep) in nan_score,
-        )
-        runs.append({**row, "elapsed_s": 0.001, **summary})
-        if keep_series:
-            series.append(s.assign(run_id=row["run_id"])[["run_id", "step", "tension", "calm"]])
-    runs_df = pd.DataFrame(runs)
-    for o in probabilities:
-        runs_df[f"week_{o}"] = runs_df[f"week_{o}"].astype("Int64")
-    for i, part in enumerate(np.array_split(np.arange(len(runs_df)), parts)):
-        runs_df.iloc[part].to_parquet(path / "runs" / f"part-{i:05d}.parquet", index=False)
-    if series:
-        pd.concat(series, ignore_index=True).to_parquet(path / "series" / "part-00000.parquet")
-    if failures:
-        pd.DataFrame(failures).to_parquet(path / "failures" / "part-00000.parquet", index=False)
-    _write_design(path, design)
-    _write_manifest(path, design, replicates, steps, seed, len(runs), len(failures), keep_series)
+    table = _design_table(design)
+    types = {k: pa.float64() for k in names}
+    spec = _spec(path, design, replicates, steps, seed, keep_series)
+    units = {"params": {k: TOY_PARAMS[k].unit for k in names if k in TOY_PARAMS}, "series": {}}
+    planned = len(table) * replicates
+    code = {"abm_version": "known-answers"}
+    store = SweepStore.open(path, spec, table, types, planned, code=code, units=units)
+    try:
+        failed, nan_score = set(failed), set(nan_score)
+        keys = list(itertools.product(range(len(table)), range(replicates)))
+        for batch in np.array_split(np.arange(len(keys)), parts):
+            tasks, out = [], BatchOutput()
+            for pid, rep in (keys[i] for i in batch):
+                params = table.points[pid]
+                task = RunTask(run_id(pid, rep), pid, rep, run_seed(seed, pid, rep), params)
+                tasks.append(task)
+                if (pid, rep) in failed:
+                    out.failures[task.run_id] = ("RuntimeError: injected", "(synthetic)")
+                    continue
+                summary, series = simulate(
+                    {**TOY_PARAMS.defaults(), **params},  # unvaried toy parameters: defaults
+                    np.random.default_rng(task.seed),
+                    steps,
+                    probabilities,
+                    (pid, rep) in nan_score,
+                )
+                out.summaries[task.run_id] = summary
+                out.elapsed[task.run_id] = 0.001
+                if keep_series:
+                    out.series[task.run_id] = pa.Table.from_pandas(series, preserve_index=False)
+            if tasks:
+                store.write_runs(tasks, out)
+        store.manifest["status"] = "complete" if not failed else "failed_runs"
+        store.write_manifest()
+    finally:
+        store.close()
     return path
 
 
-def _write_design(path: Path, design: SyntheticDesign) -> None:
-    table = pd.DataFrame({"point_id": np.arange(len(design.points), dtype=np.int64)})
-    for k in design.points.columns:
-        table[f"param_{k}"] = design.points[k].to_numpy(dtype=float)
-    if design.x is not None:
-        for j, k in enumerate(design.points.columns):
-            table[f"x_{k}"] = design.x[:, j]
-    table.to_parquet(path / "design.parquet", index=False)
+def _design_table(design: SyntheticDesign) -> DesignTable:
+    from abm.sweep.design import DesignTable
+
+    names = tuple(design.points.columns)
+    points = [{k: float(v) for k, v in row.items()} for row in design.points.to_dict("records")]
+    return DesignTable(names, points, design.x, design.problem)
 
 
-def _write_manifest(path, design, replicates, steps, seed, done, failed, keep_series) -> None:
-    n = len(design.points)
+def _spec(path: Path, design, replicates, steps, seed, keep_series) -> dict[str, Any]:
+    """The spec a sweep of the toy model with this design would store."""
     if design.kind == "grid":
         vary = {
             k: {"range": list(design.bounds[k]), "num": int(design.points[k].nunique())}
@@ -227,33 +237,18 @@ def _write_manifest(path, design, replicates, steps, seed, done, failed, keep_se
         }
     else:
         vary = {k: {"range": list(design.bounds[k])} for k in design.points.columns}
-    manifest = {
-        "format": 1,
-        "spec": {
-            "name": path.name,
-            "description": "synthetic results with known outcome probabilities",
-            "model": "toy_outcomes",
-            "scenario": None,
-            "steps": steps,
-            "replicates": replicates,
-            "seed": seed,
-            "common_random_numbers": False,
-            "keep_series": ["tension", "calm"] if keep_series else [],
-            "imports": ["abm.analysis.synthetic"],
-            "fixed": {},
-            "vary": vary,
-            "design": {"kind": design.kind, **design.options},
-        },
-        "abm_version": "synthetic",
-        "planned": n * replicates,
-        "design_points": n,
-        "problem": design.problem,
-        "sessions": [],
-        "counts": {
-            "planned": n * replicates,
-            "done": done,
-            "failed": failed,
-            "pending": n * replicates - done - failed,
-        },
+    return {
+        "name": path.name,
+        "description": "synthetic results with known outcome probabilities",
+        "model": "toy_outcomes",
+        "scenario": None,
+        "steps": steps,
+        "replicates": replicates,
+        "seed": seed,
+        "common_random_numbers": False,
+        "keep_series": ["tension", "calm"] if keep_series else [],
+        "imports": [__name__],
+        "fixed": {},
+        "vary": vary,
+        "design": {"kind": design.kind, **design.options},
     }
-    (path / "manifest.json").write_text(json.dumps(manifest, indent=2))
