@@ -61,14 +61,14 @@ PROSECUTION_PARAMS: list[Param] = [
     ),
     integer(
         "political_prisoners_initial",
-        30,
-        "people serving political criminal sentences at week 0 (early Aug 2020 reading; a "
-        "scenario starting later sets its own)",
+        1_446,
+        "people serving political criminal sentences at week 0: the late-2022 stock of the "
+        "defaults (the history scenario starts from a few dozen in Aug 2020)",
         "people",
         0,
         100_000,
-        source="assumption: a few dozen before the Aug 2020 election (Viasna: ~169 at the "
-        "end of 2020, CF); range 0-100",
+        source=CF + ": Viasna, 1,446 political prisoners on 31 Dec 2022; history.toml: "
+        "assumption, a few dozen before the Aug 2020 election (~169 at the end of 2020)",
         group="protest",
     ),
 ]
