@@ -10,8 +10,12 @@ Two questions of the brief, each written to its own folder under ``results/``:
 2. Calibration (``results/calibration/``): does the late-2022 baseline reproduce graded
    complicity without intervention, uprising or substitution, and what does a forced
    intervention change? 200 seeds per scenario (``experiments/calibration.py``).
+3. The history replay (``results/history/``): August 2020 - 2025 week by week at the
+   default parameters and over the prior ranges, beside the observed protest, detentions
+   and political prisoners (``experiments/history.py``; its sweeps resume from
+   ``out/history``).
 
-    .venv/bin/python experiments/headline.py            # about 2.5 minutes on 2 cores
+    .venv/bin/python experiments/headline.py            # about 9 minutes on 2 cores
     .venv/bin/python experiments/headline.py --quick    # a smoke run into out/headline_quick
 """
 
@@ -74,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
 
     # The sweep first: its manifest records the commit, and the tree is still clean then.
-    print("== 1/2 pressure sweep: war trajectory x Ukrainian strength", flush=True)
+    print("== 1/3 pressure sweep: war trajectory x Ukrainian strength", flush=True)
     spec = load_spec(PRESSURE_SPEC)
     if args.quick:
         spec = dataclasses.replace(spec, replicates=2)
@@ -86,12 +90,19 @@ def main(argv: list[str] | None = None) -> int:
     (out / "README.md").write_text(
         PRESSURE_README.format(replicates=spec.replicates, steps=spec.steps)
     )
-    print("== 2/2 calibration: baseline vs forced intervention", flush=True)
+    print("== 2/3 calibration: baseline vs forced intervention", flush=True)
     seeds = "10" if args.quick else "200"
     calibration.main(
         ["--seeds", seeds, "--workers", str(args.workers), "--out", str(results / "calibration")]
     )
 
+    print("== 3/3 history: the replay and its prior predictive check", flush=True)
+    import history
+
+    history.main(
+        ["--workers", str(args.workers)]
+        + (["--quick"] if args.quick else ["--out", str(results / "history")])
+    )
     print(f"done in {time.perf_counter() - t0:.0f} s; figures under {results}")
     return 0
 

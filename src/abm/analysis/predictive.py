@@ -45,8 +45,8 @@ SUMMARY_COLUMNS = (
 
 
 def summarise(table: pd.DataFrame, level: float = 0.9) -> pd.DataFrame:
-    """One row per observation (in first-seen order): the runs' quantiles of the simulated
-    value (``q_low``, ``median``, ``q_high`` at (1 - level)/2, 0.5, (1 + level)/2), the
+    """One row per observation (in first-seen order): the runs' empirical quantiles of the
+    simulated value (``q_low``, ``median``, ``q_high`` at (1 - level)/2, 0.5, (1 + level)/2), the
     observable band (the same quantiles of ``observable_low`` and ``observable_high``), the
     share of runs judged inside, and whether the band covers the observation."""
     if not 0 < level < 1:
@@ -69,9 +69,15 @@ def summarise(table: pd.DataFrame, level: float = 0.9) -> pd.DataFrame:
             "share_inside": float(verdicts.mean()) if len(verdicts) else math.nan,
         }
         if ok.any():
-            q = np.quantile(sim[ok], [lo_q, 0.5, hi_q])
-            band_low = float(np.quantile(g["observable_low"].to_numpy(float)[ok], lo_q))
-            band_high = float(np.quantile(g["observable_high"].to_numpy(float)[ok], hi_q))
+            # empirical quantiles (no interpolation): a run may give inf (a protest that
+            # never halves has an infinite half-life), which interpolation turns into NaN
+            q = np.quantile(sim[ok], [lo_q, 0.5, hi_q], method="inverted_cdf")
+            band_low = float(
+                np.quantile(g["observable_low"].to_numpy(float)[ok], lo_q, method="inverted_cdf")
+            )
+            band_high = float(
+                np.quantile(g["observable_high"].to_numpy(float)[ok], hi_q, method="inverted_cdf")
+            )
             row.update(
                 q_low=float(q[0]),
                 median=float(q[1]),

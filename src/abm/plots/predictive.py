@@ -44,6 +44,8 @@ class Panel:
     observed: Sequence[Point] = field(default_factory=tuple)
     observed_label: str = "observed (range)"
     log: bool = False
+    #: Vertical marks (x, label), e.g. the end of a fit period.
+    marks: Sequence[tuple[object, str]] = field(default_factory=tuple)
 
 
 def band_panels(panels: Sequence[Panel], path_stem: str, suptitle: str = "") -> list[str]:
@@ -56,12 +58,24 @@ def band_panels(panels: Sequence[Panel], path_stem: str, suptitle: str = "") -> 
             ax.fill_between(band.x, band.low, band.high, color=band.color, alpha=0.22, lw=0)
             ax.plot(band.x, band.median, color=band.color, lw=1.2, label=band.label)
         _observed(ax, panel)
+        for x, label in panel.marks:
+            ax.axvline(x, color="grey", lw=0.9, ls="--")
+            ax.annotate(
+                label,
+                (x, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -3),
+                textcoords="offset points",
+                va="top",
+                fontsize=7,
+                color="grey",
+            )
         ax.set_title(panel.title, loc="left")
         ax.set_ylabel(panel.ylabel)
-        if panel.log:
-            ax.set_yscale("symlog", linthresh=1.0)
-            ax.set_ylim(bottom=0)
-        ax.legend(loc="upper right", frameon=False)
+        if panel.log:  # zeros (no protest that week) fall below the axis
+            ax.set_yscale("log", nonpositive="clip")
+            ax.set_ylim(bottom=1.0)
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     if suptitle:
         fig.suptitle(suptitle, x=0.01, ha="left", fontsize=9)
     fig.tight_layout()
