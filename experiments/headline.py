@@ -67,9 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     import calibration
+    import history
 
     from abm.analysis.report import write_report
-    from abm.sweep import load_spec, run_sweep
+    from abm.sweep import load_spec
 
     # Paths relative to the working directory, so the commands recorded in READMEs are portable.
     root = Path(os.path.relpath(ROOT))
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     spec = load_spec(PRESSURE_SPEC)
     if args.quick:
         spec = dataclasses.replace(spec, replicates=2)
-    run_sweep(spec, sweeps / "belarus_pressure", workers=args.workers)
+    history.current_sweep(spec, sweeps / "belarus_pressure", args.workers)
     out = results / "pressure"
     out.mkdir(parents=True, exist_ok=True)
     write_report(sweeps / "belarus_pressure", out)
@@ -97,8 +98,6 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     print("== 3/3 history: the replay and its prior predictive check", flush=True)
-    import history
-
     history.main(
         ["--workers", str(args.workers)]
         + (["--quick"] if args.quick else ["--out", str(results / "history")])

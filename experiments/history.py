@@ -94,6 +94,20 @@ def specs(args, priors) -> dict[str, object]:
     }
 
 
+def current_sweep(spec, folder: Path, workers: int):
+    """Run or resume ``spec`` into ``folder``; a folder left by other code (an older commit)
+    is set aside first, so the results always come from the code running now."""
+    from abm import catalog
+    from abm.sweep import run_sweep
+    from abm.sweep.store import set_aside_if_stale
+    from abm.sweep.version import code_version
+
+    aside = set_aside_if_stale(folder, code_version(catalog.get(spec.model).params))
+    if aside is not None:
+        print(f"{folder} was made by other code: set aside as {aside}", flush=True)
+    return run_sweep(spec, folder, workers=workers)
+
+
 def runs_of(folder: Path):
     """(run_id, patterns.Run) for every finished run of a sweep folder."""
     from abm.belarus.history.patterns import Run
@@ -372,7 +386,6 @@ def main(argv: list[str] | None = None) -> int:
     from abm.analysis.predictive import coverage, summarise
     from abm.belarus.params import BELARUS_PARAMS
     from abm.priors import read_priors
-    from abm.sweep import run_sweep
 
     root = Path(os.path.relpath(ROOT))
     tag = "history_quick" if args.quick else "history"
@@ -389,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     walls = {}
     for name, spec in sweeps.items():
         print(f"== {name}: {spec.description}", flush=True)
-        walls[name] = run_sweep(spec, work / name, workers=args.workers).wall_s
+        walls[name] = current_sweep(spec, work / name, args.workers).wall_s
     summaries = {}
     for name in sweeps:
         table = pattern_table(work / name)

@@ -285,3 +285,24 @@ def test_ctrl_c_while_the_sweep_starts_is_a_clean_stop(tmp_path):
     assert proc.returncode in (130, -signal.SIGINT), stderr
     assert "rerun the same command" in stderr
     assert "Traceback" not in stderr
+
+
+def test_a_folder_of_other_code_is_set_aside_and_one_of_this_code_resumes(
+    copy_sweep, complete, tmp_path
+):
+    from abm import catalog
+    from abm.sweep.store import set_aside_if_stale
+    from abm.sweep.version import code_version
+
+    code = code_version(catalog.get(TOY).params)
+    out = copy_sweep(complete, tmp_path / "current")
+    assert set_aside_if_stale(out, code) is None and out.is_dir()  # same code: kept
+    assert set_aside_if_stale(tmp_path / "missing", code) is None
+    path = out / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["param_schema_sha256"] = "0" * 64
+    path.write_text(json.dumps(manifest))
+    aside = set_aside_if_stale(out, code)
+    assert aside is not None and aside.name.startswith("current.stale-")
+    assert not out.exists() and (aside / "manifest.json").is_file()  # moved, not deleted
+    assert sweep(out).status == "complete"  # a fresh folder runs where the old one stood

@@ -366,6 +366,28 @@ def _check_design(root: Path, design_table: pa.Table) -> None:
         )
 
 
+def set_aside_if_stale(root: str | Path, code: Mapping[str, Any]) -> Path | None:
+    """For a script whose results must come from the code running now (``make results``):
+    if ``root`` holds a sweep made by other code, rename it to ``<root>.stale-<commit>`` so
+    the sweep starts afresh beside it (nothing is deleted), and return the new path; a
+    missing folder, or one of this code (which then resumes), is left as it is."""
+    root = Path(root)
+    if not (root / MANIFEST).is_file():
+        return None
+    manifest = read_manifest(root)
+    stored = {k: manifest[k] for k in code if k in manifest}
+    if not differences(stored, dict(code)):
+        return None
+    tag = str(manifest.get("git_commit") or manifest.get("abm_version") or "old")[:10]
+    aside = root.with_name(f"{root.name}.stale-{tag}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = root.with_name(f"{root.name}.stale-{tag}-{n}")
+    root.rename(aside)
+    return aside
+
+
 def _check_code(root: Path, manifest: dict, code: Mapping[str, Any], allow: bool) -> None:
     """Refuse to add rows of other code to a folder, unless allowed (then recorded)."""
     stored = {k: manifest[k] for k in code if k in manifest}
