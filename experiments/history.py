@@ -32,7 +32,6 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-PRIORS = ROOT / "src" / "abm" / "belarus" / "priors.toml"
 #: The series a pattern or a figure reads (all in people unless said otherwise).
 KEEP = (
     "date",
@@ -374,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, default=281, help="weeks (default 281: to Dec 2025)")
     ap.add_argument("--n-citizens", type=int, default=10_000, help="agents (default 10,000)")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--priors", default=str(PRIORS), help="prior ranges (TOML)")
+    ap.add_argument("--priors", default=None, help="prior ranges, TOML (default: the model's own)")
     ap.add_argument("--work", default=None, help="sweep folders (default out/history)")
     ap.add_argument("--out", default=None, help="results folder (default results/history)")
     ap.add_argument("--quick", action="store_true", help="4 seeds, 8 draws, into out/")
@@ -383,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.seeds, args.draws = 4, 8
 
+    from abm import catalog
     from abm.analysis.predictive import coverage, summarise
     from abm.belarus.params import BELARUS_PARAMS
     from abm.priors import read_priors
@@ -395,7 +395,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.out
         else root / ("out/history_quick/results" if args.quick else "results/history")
     )
-    priors = read_priors(args.priors, BELARUS_PARAMS)
+    priors = (
+        catalog.get("belarus").priors()
+        if args.priors is None
+        else read_priors(args.priors, BELARUS_PARAMS)
+    )
     sweeps = specs(args, priors)  # validated before any run
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()

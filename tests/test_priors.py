@@ -89,3 +89,14 @@ def test_defaults_outside_and_table():
     assert defaults_outside(pri, PARAMS) == ["share"]
     text = prior_table(pri, PARAMS)
     assert "| `rate` | 1/week | 0.001 | 0.0001 - 0.01 | log | source | Viasna |" in text
+
+
+def test_the_belarus_priors_load_and_hold_the_defaults_but_the_documented_one():
+    from abm import catalog
+
+    entry = catalog.get("belarus")
+    priors = entry.priors()
+    assert len(priors) >= 20 and all(p.source for p in priors)
+    # legitimacy_shock's default (0) is the late-2022 baseline's; the history takes 0.25
+    assert defaults_outside(priors, entry.params) == ["legitimacy_shock"]
+    assert catalog.get("epstein").priors() is None

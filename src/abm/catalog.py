@@ -24,6 +24,7 @@ from abm.errors import ParameterError
 if TYPE_CHECKING:
     from abm.contract import Outcome, RunResult, RunSetup, Scenario
     from abm.params import ParamSet
+    from abm.priors import Priors
 
     RunFunction = Callable[[RunSetup, int], RunResult]
 
@@ -47,6 +48,8 @@ class Entry:
     one, else from the parameter defaults, for ``default_steps`` steps. ``step_label`` names
     a step on figure axes. ``uncertainties`` and ``levers`` are the EMA connector's defaults.
     ``dashboard_ref`` names the model's ``ModelSpec`` (None: not on the dashboard).
+    ``priors_ref`` is a function returning the model's prior ranges (``abm.priors``; None:
+    the model has none), which the ODD tables and the prior predictive experiments read.
     """
 
     name: str
@@ -62,6 +65,7 @@ class Entry:
     uncertainties: tuple[str, ...] = ()
     levers: tuple[str, ...] = ()
     dashboard_ref: str | None = None
+    priors_ref: Callable[[], Priors] | str | None = None
 
     @property
     def params(self) -> ParamSet:
@@ -75,6 +79,9 @@ class Entry:
     def outcomes(self) -> tuple[Outcome, ...]:
         """Declared outcomes (and the final classes a run can end in), by rank."""
         return tuple(sorted(load(self.outcomes_ref), key=lambda o: o.rank))
+
+    def priors(self) -> Priors | None:
+        return None if self.priors_ref is None else load(self.priors_ref)()
 
     def scenarios(self) -> Mapping[str, Scenario]:
         return {} if self.scenarios_ref is None else load(self.scenarios_ref)()
@@ -114,6 +121,7 @@ BUILTIN = (
             "mutinied_share",
         ),
         step_label="week",
+        priors_ref="abm.belarus.params:priors",
         # The war's course and the hidden states of the actors that the article says decide
         # between the two fears; the levers are the West's policies (mechanisms 1 and 6).
         uncertainties=(

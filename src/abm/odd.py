@@ -14,6 +14,7 @@ from pathlib import Path
 
 from abm import catalog
 from abm.params import ParamSet, markdown_table
+from abm.priors import prior_table
 
 ODD_PATH = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
 
@@ -31,6 +32,9 @@ def tables() -> dict[str, str]:
             continue
         for g, ps in groups.items():
             out[f"{entry.name}-{g or 'other'}"] = markdown_table(ParamSet(ps))
+        priors = entry.priors()
+        if priors is not None:
+            out[f"{entry.name}-priors"] = prior_table(priors, entry.params)
     return out
 
 

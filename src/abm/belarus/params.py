@@ -12,6 +12,8 @@ citizen extensions on or off. With every switch off the citizen module is Epstei
 
 from __future__ import annotations
 
+import tomllib
+
 from abm.belarus.actors.army_params import ARMY_PARAMS
 from abm.belarus.actors.citizens_params import CITIZEN_PARAMS
 from abm.belarus.actors.kremlin_params import KREMLIN_PARAMS
@@ -59,6 +61,17 @@ BELARUS_PARAMS = ParamSet(
     + SECURITY_PARAMS
     + OUTCOME_PARAMS
 )
+
+
+def priors():
+    """The prior ranges of ``priors.toml`` beside this module, checked against
+    ``BELARUS_PARAMS`` (``abm.priors``)."""
+    from importlib import resources
+
+    from abm.priors import parse_priors
+
+    text = resources.files("abm.belarus").joinpath("priors.toml").read_text(encoding="utf-8")
+    return parse_priors(tomllib.loads(text), BELARUS_PARAMS, origin="abm/belarus/priors.toml")
 
 
 def epstein_equivalent(**overrides) -> dict:
