@@ -136,7 +136,7 @@ def events_of(series: pd.DataFrame, summary: pd.Series) -> list[tuple[int, str, 
 
 def pattern_table(folder: Path) -> pd.DataFrame:
     """One row per (run, observation): the run's counterpart under the error model."""
-    from abm.belarus.history.patterns import compare, observations
+    from abm.belarus.history.patterns import compare, comparison_kind, observations
 
     obs = observations()
     rows = []
@@ -145,7 +145,7 @@ def pattern_table(folder: Path) -> pd.DataFrame:
             r = c.row()
             r["key"] = key_of(c.observation)
             r["run_id"] = run_id
-            r["error_model"] = c.observation.error_kind
+            r["error_model"] = comparison_kind(c.observation)
             rows.append(r)
     return pd.DataFrame(rows)
 
@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", type=int, default=30, help="replay seeds (default 30)")
     ap.add_argument("--draws", type=int, default=300, help="prior draws (default 300)")
-    ap.add_argument("--steps", type=int, default=281, help="weeks (default 281: to Dec 2025)")
+    ap.add_argument("--steps", type=int, default=282, help="weeks (default 282: to Dec 2025)")
     ap.add_argument("--n-citizens", type=int, default=10_000, help="agents (default 10,000)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--priors", default=None, help="prior ranges, TOML (default: the model's own)")

@@ -4,7 +4,7 @@ between the default scale (10,000 agents, ~926 people each), 100,000 agents and 
 sets the smallest scale an estimation may use. Writes ``results/history/scale.csv`` and
 ``scale.png``.
 
-Each scale is a sweep of the ``history`` scenario to the end of the fit period (week 111,
+Each scale is a sweep of the ``history`` scenario to the end of the fit period (step 112,
 the week of 30 September 2022) at the default parameters, into ``--work`` (default
 ``out/history_scale``): resumable, parallel over ``--workers``.
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "experiments"))
 
 FULL = 9_255_524
-FIT_WEEKS = 111
+FIT_WEEKS = 112  # step 112 is week 111, the week of 30 September 2022
 
 
 def spec(n: int, seeds: int):
@@ -193,7 +193,8 @@ SCALE_README = """# Scale consistency of the history's fit-period patterns
 {command}
 ```
 
-The history scenario to the end of the fit period (week 111), default parameters; {runs}
+The history scenario to the end of the fit period (step 112, the week of 30 September 2022),
+default parameters; {runs}
 (sweep wall times, 2 workers). Each pattern is what `experiments/history.py` compares with
 the observations, before the error model. A pattern agrees across scales when its mean at a
 larger scale lies within the seed noise of the default scale's: z is the difference of the

@@ -125,10 +125,11 @@ def test_a_year_sums_its_weeks_prorated_so_new_year_is_not_counted_twice():
     assert value("detentions_month", run, "2024-01-01", "2024-01-31") == pytest.approx(310)
 
 
-def test_cumulative_detentions_start_after_the_initial_state():
-    run = Run(synthetic(detentions=1_000.0))
-    # 15 Nov 2020 opens week 14: weeks 1..14 are simulated, step 0 is the initial state
-    assert value("detentions_cumulative", run, "2020-11-15") == 14_000
+def test_cumulative_detentions_count_from_the_election_week_prorating_the_last():
+    # the history's layout: step 0 (initial state) is the week before, step 1 the election's
+    run = Run(synthetic(start_week=-1, detentions=1_000.0))
+    # 15 Nov 2020 opens week 14: weeks 0..13 whole, and 1 of week 14's 7 days
+    assert value("detentions_cumulative", run, "2020-11-15") == pytest.approx(14_000 + 1_000 / 7)
 
 
 def test_the_first_days_are_read_from_the_first_simulated_week():
@@ -140,10 +141,10 @@ def test_the_first_days_are_read_from_the_first_simulated_week():
 
 
 def test_a_days_detentions_are_its_weeks():
-    detentions = np.zeros(WEEKS)
-    detentions[week_of("2020-11-15")] = 1_126
-    run = Run(synthetic(detentions=detentions))
-    assert value("detentions_day", run, "2020-11-15") == 1_126
+    street = np.zeros(WEEKS)
+    street[week_of("2020-11-15")] = 1_126
+    run = Run(synthetic(street_detentions=street, prosecutions=np.full(WEEKS, 50.0)))
+    assert value("detentions_day", run, "2020-11-15") == 1_126  # street only
 
 
 # ------------------------------------------------------------------ prisoners, quits, cases
@@ -158,11 +159,13 @@ def test_political_prisoners_are_a_stock_read_at_the_date_or_averaged_over_a_spa
 
 
 def test_criminal_cases_cumulate_prosecutions_and_quits_sum_over_2020():
-    run = Run(synthetic(prosecutions=10.0, security_quits=7.0))
-    assert value("criminal_cases_cumulative", run, "2020-12-31") == 10 * week_of("2020-12-31")
-    # one quit a day over the simulated weeks of 2020: 16 Aug - 31 Dec, 138 days (week 0,
-    # 9-15 Aug, is the initial state, where nothing happens)
-    assert value("security_quits", run, "2020-08-09", "2020-12-31") == pytest.approx(138)
+    run = Run(synthetic(start_week=-1, prosecutions=10.0, security_quits=7.0))
+    # from the election week to 31 Dec: 20 whole weeks and 5 days of the week of 27 Dec
+    assert value("criminal_cases_cumulative", run, "2020-12-31") == pytest.approx(
+        10 * (week_of("2020-12-31") + 5 / 7)
+    )
+    # one quit a day from 9 Aug to 31 Dec: 145 days
+    assert value("security_quits", run, "2020-08-09", "2020-12-31") == pytest.approx(145)
 
 
 # ------------------------------------------------------------------ binary facts from events
@@ -232,3 +235,11 @@ def test_the_split_puts_each_row_in_its_period_and_the_table_has_one_row_each(tm
     assert [r["inside"] for r in ruler] == ["True", "True"]
     missing = [r for r in table if r["pattern"] == "political_prisoners"]
     assert all(r["inside"] == "" and "political_prisoners" in r["note"] for r in missing)
+
+
+def test_a_days_detentions_are_a_floor_on_its_weeks():
+    """234 detained on Sunday 20 Sep 2020 (Viasna, exact): a week with more street
+    detentions is consistent with it, a week with fewer than the day is not."""
+    day = next(o for o in observations() if o.pattern == "detentions_day" and o.value == 234)
+    assert inside(day, *observable(day, 2_000.0))  # the week held more than its Sunday
+    assert not inside(day, *observable(day, 200.0))  # fewer than the Sunday alone

@@ -100,12 +100,12 @@ def test_the_narrative_only_inputs_are_not_parameters():
 
 def test_the_history_scenario_runs_from_the_election_to_the_end_of_2025():
     sc = get_scenario("history")
-    assert sc.steps == week_of("2025-12-31") == 281
+    assert sc.steps == week_of("2025-12-31") + 1 == 282  # step 1 is week 0
     setup = prepare("belarus", {"scenario": "history"})
     p = setup.params
-    assert p.start_week == 0 and p.initial_support_level == 0
+    assert p.start_week == -1 and p.initial_support_level == 0
     assert p.crackdown_legitimacy_pw == 0 and p.crackdown_police_boost == 0
-    assert str(p.sanctions) == history_params()["sanctions"]
+    assert str(p.sanctions) == history_params(start_week=-1)["sanctions"]
 
 
 # ------------------------------------------------------------------ the new mechanisms
@@ -167,13 +167,13 @@ def test_abm_run_history_sets_the_run_beside_the_history_and_writes_patterns(tmp
     from abm.cli import main
 
     out = tmp_path / "history"
-    argv = ["run", "--scenario", "history", "--steps", "16", "--set", "n_citizens=1200"]
+    argv = ["run", "--scenario", "history", "--steps", "17", "--set", "n_citizens=1200"]
     assert main(argv + ["--out", str(out)]) == 0
     text = capsys.readouterr().out
     peak = next(line for line in text.splitlines() if line.startswith("2020-08-16"))
     assert "turnout" in peak and "protest_peak_minsk: 150,000 (100,000-200,000)" in peak
     assert "Moscow declares a reserve of Russian law-enforcement officers" in text
-    assert "2022-02-20" not in text  # the 16-week run ends in November 2020
+    assert "2022-02-20" not in text  # the 17-step run ends in November 2020
     patterns = pd.read_csv(out / "patterns.csv")
     assert len(patterns) == len(observations())
     late = patterns[patterns["end"] > "2020-11-29"]

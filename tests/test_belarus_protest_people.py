@@ -110,10 +110,22 @@ def test_perceived_prosecution_risk_is_zero_when_switched_off_and_positive_when_
     on = BelarusModel(SMALL, rng=0, faces=False)
     assert off.prosecution_risk() == 0.0
     p = on.p
-    assert on.prosecution_risk() == pytest.approx(
-        1 - math.exp(-p["prosecution_hazard"] / p["evidence_fade"])
-    )
-    assert perceived_risk(0.01, 0.01) == pytest.approx(1 - math.exp(-1))
+    h, f = p["prosecution_hazard"], p["evidence_fade"]
+    assert on.prosecution_risk() == pytest.approx(h / (h + f * (1 - h)))
+    assert perceived_risk(0.0, 0.01) == 0.0
+
+
+@pytest.mark.parametrize(("h", "f"), [(0.01, 0.01), (3.3e-3, 0.002), (0.2, 0.05)])
+def test_perceived_risk_is_the_share_the_process_eventually_charges(h, f):
+    """One cohort of exposures run through the very process citizens reason about: the
+    share ever charged matches P_pros (binomial noise on 10^6 exposures)."""
+    books = Prosecution(0)
+    rng = np.random.default_rng(3)
+    n = 1_000_000
+    charged = books.week(n, h, f, 0.0, rng)
+    while books.exposed:
+        charged += books.week(0, h, f, 0.0, rng)
+    assert charged / n == pytest.approx(perceived_risk(h, f), abs=4e-3)
 
 
 # ------------------------------------------------------------- combined sanction risk

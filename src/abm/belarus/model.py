@@ -299,8 +299,7 @@ class BelarusModel(mesa.Model):
         active = int(np.count_nonzero(self.world.active))
         self.protesters = int(round((active + self.arrests) * m))
         if self.n_regions > 1:
-            from_cell = c.broken_up_from[c.broken_up]
-            from_cell = from_cell[from_cell >= 0]
+            from_cell = self.world.arrest_cell[c.broken_up]  # where each was broken up
             broken_cap = int(np.count_nonzero(self.cell_region[from_cell] == 0))
             active_cap = int(self.world.actives_by_region()[0])
             self.protesters_capital = int(round((active_cap + broken_cap) * m))

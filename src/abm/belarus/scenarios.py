@@ -35,7 +35,7 @@ def _load() -> dict[str, Scenario]:
         name = entry.name.removesuffix(".toml")
         params = dict(data.get("params", {}))
         if data.get("history_inputs", False):
-            params = history_params(start_week=int(params.get("start_week", 0))) | params
+            params = history_params(start_week=int(params.get("start_week", -1))) | params
         out[name] = Scenario(
             name=name,
             description=str(data.get("description", "")),

@@ -134,11 +134,12 @@ SCALE_PARAMS.append(
         "start_week",
         LATE_2022_WEEK,
         "the history week (weeks since Sunday 9 August 2020, the stolen election) that step 0 "
-        "stands for; dates the outputs (``date`` = the Sunday opening the week). Default: the "
-        "article's late 2022 (2 Oct 2022), which the defaults describe; the history scenario "
-        "starts at 0",
+        "stands for; dates the outputs (``date`` = the Sunday opening the week). Step 0 is the "
+        "initial state and step 1 the first simulated week, so the history scenario starts at "
+        "-1 (the week before the election) and simulates the election week as step 1. "
+        "Default: the article's late 2022 (2 Oct 2022), which the defaults describe",
         "week",
-        0,
+        -1,
         10_000,
         source=ART + " (late 2022); " + HISTORY,
         group="scale",

@@ -50,7 +50,8 @@ class Lattice(NamedTuple):
     """The state and geometry a step reads and writes (see the layout above), in the order
     ``step_random_sequential`` unpacks them; ``cit_*``/``cop_*`` are the vision offsets
     (padded linear index, row, column) of citizens and police, ``region_p`` the cell's
-    region on the padded torus."""
+    region on the padded torus, ``arrest_cell`` the torus cell each citizen was last
+    arrested on (-1 before any arrest; a model reads where a protest was broken up)."""
 
     pos: np.ndarray
     grid: np.ndarray
@@ -71,6 +72,7 @@ class Lattice(NamedTuple):
     height: int
     width: int
     halo: int
+    arrest_cell: np.ndarray
 
 
 (
@@ -238,6 +240,7 @@ def _arrest(
     opts,
     cell_region,
     region,
+    arrest_cell,
 ):
     """Rule C's act: jail the citizen on torus cell (sy, sx), seen by ``cop`` from (y, x).
 
@@ -247,6 +250,7 @@ def _arrest(
     """
     cell = sy * width + sx
     suspect = grid[cell]
+    arrest_cell[suspect] = cell
     jail_left[suspect] = jail_term(rng, opts[OPT_JAIL_MAX], opts[OPT_JAIL_DRAW])
     active[suspect] = 0
     if opts[OPT_JAIL_IN_PLACE]:
@@ -305,6 +309,7 @@ def step_random_sequential(lat, k, opts, order, rng, extra_risk=0.0):
         height,
         width,
         halo,
+        arrest_cell,
     ) = lat
     shuffle_order(order, rng)
     rule = opts[OPT_RULE]
@@ -421,6 +426,7 @@ def step_random_sequential(lat, k, opts, order, rng, extra_risk=0.0):
                             opts,
                             cell_region,
                             region,
+                            arrest_cell,
                         )
                         arrests += 1
                         if pos[a] != y * width + x:  # NetLogo's officer took the cell

@@ -185,6 +185,8 @@ class CivilViolenceWorld:
         self.risk_aversion = self._gtr[:, 1]
         self.active = np.zeros(self.n_cit, dtype=np.int8)
         self.jail_left = np.full(self.n_cit, -1, dtype=np.int32)
+        # where each citizen was last arrested (-1: never), for models that count by region
+        self.arrest_cell = np.full(self.n_cit, -1, dtype=np.int32)
 
         cells = rng.permutation(n_cells)[: self.n_cit]
         self.grid[cells] = np.arange(self.n_cit)
@@ -274,6 +276,7 @@ class CivilViolenceWorld:
                 self.height,
                 self.width,
                 self.halo,
+                self.arrest_cell,
             ),
             self.k if k is None else float(k),
             self.opts,

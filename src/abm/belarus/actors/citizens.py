@@ -124,7 +124,6 @@ class CitizenPopulation:
         self.fatigue = np.zeros(n)
         #: agents whose protest the police broke up this week, and where they stood before
         self.broken_up = np.zeros(n, dtype=bool)
-        self.broken_up_from = np.full(n, -1, dtype=np.int32)
         self.casualty_memory = 0.0  # decaying sum of weekly losses over the army's size
         self.repression_memory = 0.0  # decaying sum of weekly arrests over the citizens
         self.hardship = 0.0  # this week's extra hardship h
@@ -191,7 +190,6 @@ class CitizenPopulation:
         )
         k = p.k * (1.0 + p.repression_k_boost * repression)
         jail_before = world.jail_left.copy()
-        self.broken_up_from = world.pos[: world.n_cit].copy()
         world.step(grievance, threshold, k, extra_risk)
         arrests = int(world.arrests_last_step)
         # Newly sitting out: free (-1) or due out (0) before the step, serving after it.

@@ -128,8 +128,10 @@ CITIZEN_PARAMS: list[Param] = [
     real(
         "repression_legitimacy_pw",
         0.5,
-        "legitimacy lost by pro-Western citizens per unit of remembered arrest share "
-        "(kept small: the crackdown's lasting cost is crackdown_legitimacy_pw)",
+        "legitimacy lost by pro-Western citizens per unit of remembered crackdown share (the "
+        "weekly share of citizen agents whose protest the police broke up, decaying at "
+        "repression_memory; kept small: the crackdown's lasting cost is "
+        "crackdown_legitimacy_pw)",
         "1/share",
         0.0,
         100.0,
@@ -149,7 +151,7 @@ CITIZEN_PARAMS: list[Param] = [
     real(
         "repression_memory",
         0.2,
-        "weekly decay of the remembered arrest share",
+        "weekly decay of the remembered crackdown share (protests broken up over citizens)",
         "1/week",
         source="assumption",
         group="citizens",
@@ -198,7 +200,8 @@ CITIZEN_PARAMS: list[Param] = [
         "falsification_premium",
         0.10,
         "extra threshold of a citizen who still falsifies her preference (Kuran): she acts "
-        "only once the active share she sees nationally reaches her personal threshold",
+        "only once last week's national turnout (people protesting over the population) "
+        "reaches her personal threshold",
         "-",
         source="Kuran 1991; Granovetter 1978; " + TUNED,
         group="citizens",
@@ -206,7 +209,7 @@ CITIZEN_PARAMS: list[Param] = [
     real(
         "cascade_threshold_max",
         0.1,
-        "personal revelation thresholds are U(0, this) in national active share",
+        "personal revelation thresholds are U(0, this), in last week's national turnout",
         "share",
         0.0,
         1.0,

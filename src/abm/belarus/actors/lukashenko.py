@@ -134,8 +134,9 @@ def choose_level(p: Values, o: Outlook) -> tuple[int, list[Assessment]]:
 
 
 def repression_step(p: Values, intensity: float, active_share: float) -> float:
-    """Repression orders (mechanism 8): intensity rises toward 1 while the active share is at
-    or above ``repression_trigger`` and decays below it."""
+    """Repression orders (mechanism 8): intensity rises toward 1 while last week's turnout
+    (``active_share`` here: people protesting over the population) is at or above
+    ``repression_trigger`` and decays below it."""
     if not p.mech_repression:
         return 0.0
     if active_share >= p.repression_trigger:

@@ -205,7 +205,7 @@ LUKASHENKO_PARAMS: list[Param] = [
     real(
         "repression_trigger",
         0.003,
-        "active share at which he orders repression",
+        "last week's turnout (people protesting over the population) at which he orders repression",
         "share",
         source=CF + ": 2020 response to protest",
         group="lukashenko",

@@ -128,17 +128,14 @@ class Observation:
 
 
 def week_of(day: date | str) -> int:
-    """Index of the model week holding ``day`` (week 0 = 9-15 August 2020)."""
+    """Index of the model week holding ``day`` (week 0 = 9-15 August 2020; earlier days have
+    negative weeks: the history run's initial state is week -1)."""
     when = date.fromisoformat(day) if isinstance(day, str) else day
-    if when < WEEK_ZERO:
-        raise ValueError(f"{when.isoformat()} is before week 0, which starts on {WEEK_ZERO}")
     return (when - WEEK_ZERO).days // 7
 
 
 def week_start(week: int) -> date:
     """The Sunday that opens model week ``week``."""
-    if week < 0:
-        raise ValueError(f"week must be >= 0, got {week}")
     return WEEK_ZERO + timedelta(days=7 * week)
 
 

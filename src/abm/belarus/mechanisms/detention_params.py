@@ -25,8 +25,10 @@ DETENTION_PARAMS: list[Param] = [
     real(
         "detention_capacity",
         15_000.0,
-        "people the police, courts and detention centres can process in a week, nationwide "
-        "(the cap on street detentions)",
+        "people the police, courts and detention centres can process in a week, nationwide: "
+        "the cap on the week's street detentions. A count only: how many protests are broken "
+        "up (and sit out) is the engine's, set by police on duty and k, so the cap does not "
+        "change deterrence",
         "people/week",
         3_000.0,
         50_000.0,

@@ -14,13 +14,13 @@ stream:
   a week (the release draw is on last week's stock).
 
 Citizens deciding whether to protest now weigh the chance of being charged for it later,
-P_pros = 1 - exp(-h / fade) (the hazard integrated over the exposure's expected life), beside
-the street arrest estimate: P(sanction) = 1 - (1 - P_street)(1 - P_pros) (``rules``).
+P_pros = h / (h + fade (1 - h)): the probability that an exposure is charged before its trail
+fades, under this very process with this week's hazard held (charged with h in the week it is
+made and every week after; if not, faded with ``fade``). They weigh it beside the street
+arrest estimate: P(sanction) = 1 - (1 - P_street)(1 - P_pros) (``rules``).
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -31,8 +31,11 @@ def prosecution_hazard(base: float, boost: float, repression: float) -> float:
 
 
 def perceived_risk(hazard: float, fade: float) -> float:
-    """P_pros = 1 - exp(-hazard / fade): the chance that protesting now is charged later."""
-    return 1.0 - math.exp(-hazard / fade)
+    """P_pros: the chance that protesting now is charged later, sum over weeks k >= 0 of
+    ((1 - h)(1 - fade))^k h = h / (h + fade (1 - h)); 0 when the hazard is 0."""
+    if hazard <= 0:
+        return 0.0
+    return hazard / (hazard + fade * (1.0 - hazard))
 
 
 class Prosecution:
