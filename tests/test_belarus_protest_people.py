@@ -108,10 +108,10 @@ def test_without_a_hazard_nobody_is_charged_and_the_stock_only_drains():
 def test_perceived_prosecution_risk_is_zero_when_switched_off_and_positive_when_on():
     off = BelarusModel({**SMALL, "ext_prosecution": False}, rng=0, faces=False)
     on = BelarusModel(SMALL, rng=0, faces=False)
-    assert off.prosecution_risk() == 0.0
+    assert off.books.risk(1.0) == 0.0
     p = on.p
     h, f = p["prosecution_hazard"], p["evidence_fade"]
-    assert on.prosecution_risk() == pytest.approx(h / (h + f * (1 - h)))
+    assert on.books.risk(0.0) == pytest.approx(h / (h + f * (1 - h)))
     assert perceived_risk(0.0, 0.01) == 0.0
 
 

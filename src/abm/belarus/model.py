@@ -51,9 +51,8 @@ from abm.belarus.actors.kremlin import Kremlin
 from abm.belarus.actors.lukashenko import Lukashenko
 from abm.belarus.actors.security import SecurityServices
 from abm.belarus.history.data import week_start
-from abm.belarus.mechanisms.detention import broken_up_people, detain
 from abm.belarus.mechanisms.policing import Policing
-from abm.belarus.mechanisms.prosecution import Prosecution, perceived_risk, prosecution_hazard
+from abm.belarus.mechanisms.protest_books import ProtestBooks
 from abm.belarus.outcomes import OutcomeLog, uprising_status, uprising_threshold
 from abm.belarus.params import BELARUS_PARAMS
 from abm.belarus.scenarios import get_scenario
@@ -163,7 +162,7 @@ class BelarusModel(mesa.Model):
         self.ruler = Lukashenko(self, p, x.nato_posture)
         self.security.imagine(self.actor_rng)
         self.log = OutcomeLog()
-        self.prosecution = Prosecution(p.political_prisoners_initial)
+        self.books = ProtestBooks(p, self.people_per_agent, self.cell_region, self.n_regions)
         self._init_state()
         self.kremlin.start(x)
         self.citizens.legitimacy_shock = x.legitimacy_shock
@@ -234,11 +233,6 @@ class BelarusModel(mesa.Model):
         self.active_share = 0.0
         self.turnout = 0.0
         self.arrests = 0  # protests broken up this week, in agents
-        self.protesters = 0  # people protesting this week
-        self.protesters_capital = 0
-        self.street_detentions = 0
-        self.prosecutions = 0
-        self.detentions = 0
         self.security_quits = 0
         self.weakness = 0.0
 
@@ -262,9 +256,11 @@ class BelarusModel(mesa.Model):
             occupied=self.occupied,
             observed_share=self.turnout,
             repression=self.ruler.repression,
-            extra_risk=self.prosecution_risk(),
+            extra_risk=self.books.risk(self.ruler.repression),
         )
-        self._count_protest()
+        self.books.count(
+            self.world, self.citizens, self.arrests, self.ruler.repression, self.actor_rng
+        )
         self._read_world()
         self._detect(t)
         self.datacollector.collect(self)
@@ -275,53 +271,14 @@ class BelarusModel(mesa.Model):
         self.regime = successor
         self.log.record(t, "ejection", f"Lukashenko loses power: {cause}")
 
-    # ------------------------------------------------------------------ protest in people
-    def _prosecution_hazard(self) -> float:
-        """This week's charge hazard per exposure (0 with ``ext_prosecution`` off)."""
-        p = self.p
-        if not p.ext_prosecution:
-            return 0.0
-        return prosecution_hazard(
-            p.prosecution_hazard, p.prosecution_repression_boost, self.ruler.repression
-        )
-
-    def prosecution_risk(self) -> float:
-        """P_pros, the perceived chance of being charged later for protesting now (exactly 0
-        with ``ext_prosecution`` off, so the engine runs Epstein's rule bit for bit)."""
-        h = self._prosecution_hazard()
-        return perceived_risk(h, self.p.evidence_fade) if h > 0 else 0.0
-
-    def _count_protest(self) -> None:
-        """The week in people: everyone in a protest still out at the week's end or broken up
-        during it protested; the broken-up are thinned into detainees; every protester
-        joins the prosecution pool."""
-        p, m, c = self.p, self.people_per_agent, self.citizens
-        active = int(np.count_nonzero(self.world.active))
-        self.protesters = int(round((active + self.arrests) * m))
-        if self.n_regions > 1:
-            from_cell = self.world.arrest_cell[c.broken_up]  # where each was broken up
-            broken_cap = int(np.count_nonzero(self.cell_region[from_cell] == 0))
-            active_cap = int(self.world.actives_by_region()[0])
-            self.protesters_capital = int(round((active_cap + broken_cap) * m))
-        else:
-            self.protesters_capital = self.protesters
-        broken = broken_up_people(self.arrests, m)
-        self.street_detentions = detain(
-            broken, p.detention_share, p.detention_capacity, self.actor_rng
-        )
-        self.prosecutions = self.prosecution.week(
-            self.protesters,
-            self._prosecution_hazard(),
-            p.evidence_fade,
-            1.0 / p.sentence_weeks,
-            self.actor_rng,
-        )
-        self.detentions = self.street_detentions + self.prosecutions
-
     @property
-    def political_prisoners(self) -> int:
-        """People serving political criminal sentences (a stock)."""
-        return self.prosecution.prisoners
+    def protesters(self) -> int:
+        """People protesting this week (``ProtestBooks``)."""
+        return self.books.protesters
+
+    @protesters.setter
+    def protesters(self, people: int) -> None:
+        self.books.protesters = people
 
     # ------------------------------------------------------------------------ the books
     def _read_world(self) -> None:
@@ -411,6 +368,16 @@ class BelarusModel(mesa.Model):
         return df
 
 
+#: Series the protest books keep (``mechanisms/protest_books.py``).
+BOOKS_SERIES = (
+    "protesters_capital",
+    "street_detentions",
+    "prosecutions",
+    "detentions",
+    "political_prisoners",
+)
+
+
 def _reporter(name: str):
     """DataCollector reporter for a series name (default: the model attribute ``name``)."""
     getters = {
@@ -441,5 +408,6 @@ def _reporter(name: str):
         "security_backing": lambda m: m.security.backing,
         "in_power": lambda m: int(m.ruler.in_power),
         "purges": lambda m: m.ruler.purges,
+        **{name: (lambda m, name=name: getattr(m.books, name)) for name in BOOKS_SERIES},
     }
     return getters.get(name, lambda m: getattr(m, name))
