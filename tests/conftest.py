@@ -7,7 +7,9 @@ differs (its design, its injected failures, the one field it breaks) and not the
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,28 @@ import pytest
 
 from abm import known_answers
 from abm.sweep.read import read_table
+
+#: The scripts users run (``experiments/``), which some tests run on tiny settings.
+EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
+
+
+@pytest.fixture(scope="session")
+def experiment() -> Callable[[str], Any]:
+    """``experiment(name)``: the module ``experiments/<name>.py``, imported under its own
+    name (spawned sweep workers import it by name to unpickle its functions, and scripts
+    import each other as the headline does)."""
+
+    def load(name: str) -> Any:
+        spec = importlib.util.spec_from_file_location(name, EXPERIMENTS / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        if str(EXPERIMENTS) not in sys.path:
+            sys.path.insert(0, str(EXPERIMENTS))
+        spec.loader.exec_module(module)
+        return module
+
+    return load
+
 
 #: The toy model's three parameters over their whole range (abm.known_answers).
 ABC = {"a": (0.0, 1.0), "b": (0.0, 1.0), "c": (0.0, 1.0)}

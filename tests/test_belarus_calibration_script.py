@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "experiments" / "calibration.py"
 
-
-def _load():
-    spec = importlib.util.spec_from_file_location("calibration", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    # worker processes (spawned) import it by name to unpickle its functions
-    sys.modules["calibration"] = mod
-    if str(SCRIPT.parent) not in sys.path:
-        sys.path.insert(0, str(SCRIPT.parent))
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def test_wilson_interval_brackets_the_estimate():
-    cal = _load()
+def test_wilson_interval_brackets_the_estimate(experiment):
+    cal = experiment("calibration")
     lo, hi = cal.wilson(80, 100)
     assert lo < 0.8 < hi and lo > 0.70 and hi < 0.88
     assert cal.wilson(0, 50)[0] == pytest.approx(0.0, abs=1e-12)
 
 
-def test_calibration_writes_summary_runs_figure_and_readme(tmp_path):
-    cal = _load()
+def test_calibration_writes_summary_runs_figure_and_readme(experiment, tmp_path):
+    cal = experiment("calibration")
     out = tmp_path / "cal"
     argv = ["--seeds", "2", "--steps", "20", "--set", "n_citizens=800", "--out", str(out)]
     assert cal.main(argv) == 0

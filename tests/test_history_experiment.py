@@ -4,29 +4,13 @@ rerun that resumes rather than repeats."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pandas as pd
 
 from abm.belarus.history.patterns import observations
 
-SCRIPT = Path(__file__).resolve().parents[1] / "experiments" / "history.py"
 
-
-def _load():
-    spec = importlib.util.spec_from_file_location("history", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["history"] = mod
-    if str(SCRIPT.parent) not in sys.path:
-        sys.path.insert(0, str(SCRIPT.parent))
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def test_history_experiment_writes_tables_figures_and_readme_and_resumes(tmp_path):
-    hist = _load()
+def test_history_experiment_writes_tables_figures_and_readme_and_resumes(experiment, tmp_path):
+    hist = experiment("history")
     work, out = tmp_path / "work", tmp_path / "out"
     argv = ["--seeds", "2", "--draws", "3", "--steps", "120", "--n-citizens", "2000"]
     argv += ["--workers", "1", "--work", str(work), "--out", str(out)]
