@@ -262,6 +262,13 @@ def figures(work: Path, out: Path, summaries: dict[str, pd.DataFrame]) -> list[s
     return paths
 
 
+def session_walls(folder: Path) -> float:
+    """Wall seconds of every session that ran runs into a sweep folder."""
+    from abm.sweep.read import SweepFolder
+
+    return sum(s.get("wall_s", 0.0) for s in SweepFolder(folder).manifest.get("sessions", []))
+
+
 def fmt(x: float) -> str:
     if isinstance(x, float) and math.isnan(x):
         return "-"
@@ -275,9 +282,9 @@ def markdown_table(summaries: dict[str, pd.DataFrame], period: str) -> str:
     observer would report (90 %) and whether it covers the observation."""
     head = (
         "| pattern | observed (range) | default: median [band] | covered "
-        "| prior: median [band] | covered |"
+        "| prior: median [band] | covered | prior draws inside |"
     )
-    rows = [head, "|---|---|---|---|---|---|"]
+    rows = [head, "|---|---|---|---|---|---|---|"]
     r_, p_ = (summaries[k].set_index("key") for k in ("replay", "prior"))
     for key in r_.index[r_["period"] == period]:
         o = r_.loc[key]
@@ -290,6 +297,8 @@ def markdown_table(summaries: dict[str, pd.DataFrame], period: str) -> str:
                 continue
             band = f"{fmt(x['median'])} [{fmt(x['band_low'])} - {fmt(x['band_high'])}]"
             cells += [band, "yes" if x["covered"] else "**no**"]
+        share = p_.loc[key, "share_inside"]
+        cells.append("" if pd.isna(share) else f"{share:.0%}")
         rows.append(f"| {key} | {obs} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
@@ -305,11 +314,13 @@ README = """# History replay: Belarus, August 2020 - 2025, beside what was obser
 {command}
 ```
 
-(part of `make results`; {wall:.0f} s on this machine, 2 workers). The sweeps it runs are kept
-in `{work}` and resume where they stopped.
+(part of `make results`). Its sweeps ran {runs:,} runs in {run_wall:.0f} s on this machine
+({workers} workers, summed over their sessions); they are kept in `{work}` and resume where
+they stopped, so a rerun with the same code only redoes this analysis.
 
 **Sizes.** The `history` scenario (inputs from `src/abm/belarus/history/inputs.csv`), {steps}
-weeks from Sunday 9 August 2020, {n:,} agents (~{ppa:,.0f} people each; the scale check is
+weeks (step 0, the initial state, is the week of 2 August 2020; step 1 the election week of
+9 August), {n:,} agents (~{ppa:,.0f} people each; the scale check is
 `scale.csv`, made by `experiments/history_scale.py`):
 - *default parameters*: {seeds} seeds, so the bands are seed noise only;
 - *prior predictive*: {draws} parameter sets drawn by Latin hypercube from the {n_priors}
@@ -324,7 +335,11 @@ estimation issue fits them on the fit period and scores the held-out years.
 
 An observation is covered when the 90 % band of what an observer would report (the run's
 true value through the observation's error model, e.g. Viasna's counts x 0.75-0.85) meets
-the observed range; a floor ("more than 33,000") needs the band to reach it.
+the observed range; a floor ("more than 33,000") needs the band to reach it, and so does a
+day's detentions, which its simulated week can only exceed. In the tables, *median* is the
+runs' median true value and *band* the 90 % band as an observer would report it; *prior
+draws inside* is the share of prior draws whose own run is consistent with the observation
+(a band reaching from 0 to far above covers much while few single draws fit).
 
 {coverage}
 
@@ -429,7 +444,9 @@ def main(argv: list[str] | None = None) -> int:
     (out / "README.md").write_text(
         README.format(
             command=".venv/bin/" + command,
-            wall=wall,
+            runs=sum(s.replicates * (s.design.n or 1) for s in sweeps.values()),
+            run_wall=sum(session_walls(work / name) for name in sweeps),
+            workers=args.workers,
             work=work,
             steps=args.steps,
             n=args.n_citizens,
