@@ -183,8 +183,34 @@ def scale_readme(t: pd.DataFrame, walls: dict[int, float], argv: list[str]) -> s
         command=" ".join([".venv/bin/python experiments/history_scale.py", *argv]),
         runs=runs,
         flagged=flagged or "none",
+        summary="\n".join(summary_lines(t)),
         table="\n".join(rows),
     )
+
+
+def summary_lines(t: pd.DataFrame) -> list[str]:
+    """Per larger scale: how far the means move from the default scale's (median and
+    largest relative difference, patterns beyond |z| 2 and 3) and how the seed noise
+    shrinks (median ratio of standard deviations, beside 1/sqrt of the agents' ratio)."""
+    base_n = t["n_citizens"].min()
+    base = t[t["n_citizens"] == base_n].set_index("key")
+    out = [
+        "| agents | median / largest relative difference of the mean | abs(z) > 2 | abs(z) > 3 "
+        "| median sd ratio to the default (1/sqrt(agents ratio)) |",
+        "|---|---|---|---|---|",
+    ]
+    for n in sorted(t["n_citizens"].unique())[1:]:
+        s = t[t["n_citizens"] == n].set_index("key")
+        keep = base["mean"] != 0
+        rel = (s["mean"][keep] / base["mean"][keep] - 1).abs().dropna()
+        sd = (s["sd"] / base["sd"]).replace([np.inf, -np.inf], np.nan).dropna()
+        out.append(
+            f"| {n:,} | {rel.median():.1%} / {rel.max():.1%} ({rel.idxmax()}) "
+            f"| {int((s['z_vs_default'].abs() > 2).sum())} of {len(s)} "
+            f"| {int((s['z_vs_default'].abs() > 3).sum())} "
+            f"| {sd.median():.2f} ({(base_n / n) ** 0.5:.2f}) |"
+        )
+    return out
 
 
 SCALE_README = """# Scale consistency of the history's fit-period patterns
@@ -202,6 +228,8 @@ means over its standard error (both scales' seed noise); |z| > 3 is flagged. Fig
 `scale.png` (each scale's mean over the default scale's, with 95 % intervals).
 
 Flagged (|z| > 3): {flagged}.
+
+{summary}
 
 {table}
 """
