@@ -111,7 +111,7 @@ def figure(t: pd.DataFrame, path_stem: str) -> list[str]:
     ax.axvline(1.0, color="grey", lw=0.8, ls=":")
     ax.set_yticks(y, keys)
     ax.set_xlabel("mean / mean at the default scale (95 % interval of the mean)")
-    ax.legend(loc="lower right", frameon=False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
     fig.tight_layout()
     return style.save(fig, path_stem)
 
