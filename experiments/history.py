@@ -107,14 +107,19 @@ def current_sweep(spec, folder: Path, workers: int):
     return run_sweep(spec, folder, workers=workers)
 
 
-def runs_of(folder: Path):
-    """(run_id, patterns.Run) for every finished run of a sweep folder."""
-    from abm.belarus.history.patterns import Run
+def read_sweep(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A sweep folder's stored series and its runs table (indexed by run_id), read once for
+    both the patterns and the figures."""
     from abm.sweep.read import SweepFolder
 
     sf = SweepFolder(folder)
-    series = sf.table("series")
-    runs = sf.table("runs").set_index("run_id")
+    return sf.table("series"), sf.table("runs").set_index("run_id")
+
+
+def runs_of(series: pd.DataFrame, runs: pd.DataFrame):
+    """(run_id, patterns.Run) for every finished run of a sweep."""
+    from abm.belarus.history.patterns import Run
+
     for run_id, s in series.groupby("run_id", sort=True):
         s = s.reset_index(drop=True)
         yield run_id, Run(s, events_of(s, runs.loc[run_id]))
@@ -134,13 +139,13 @@ def events_of(series: pd.DataFrame, summary: pd.Series) -> list[tuple[int, str, 
     return sorted(events)
 
 
-def pattern_table(folder: Path) -> pd.DataFrame:
+def pattern_table(series: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     """One row per (run, observation): the run's counterpart under the error model."""
     from abm.belarus.history.patterns import compare, comparison_kind, observations
 
     obs = observations()
     rows = []
-    for run_id, run in runs_of(folder):
+    for run_id, run in runs_of(series, runs):
         for c in compare(run, obs):
             r = c.row()
             r["key"] = key_of(c.observation)
@@ -155,21 +160,20 @@ def key_of(o) -> str:
     return f"{o.pattern} ({span})"
 
 
-def series_of(folder: Path) -> pd.DataFrame:
-    from abm.sweep.read import SweepFolder
-
-    s = SweepFolder(folder).table("series")
-    s["cum_detentions"] = s.groupby("run_id")["detentions"].cumsum()
-    return s
-
-
-def figures(work: Path, out: Path, summaries: dict[str, pd.DataFrame]) -> list[str]:
+def figures(
+    series: dict[str, pd.DataFrame], out: Path, summaries: dict[str, pd.DataFrame]
+) -> list[str]:
     from abm.analysis.predictive import series_band
     from abm.belarus.history.data import FIT_END, week_start
     from abm.belarus.history.patterns import observations
     from abm.plots.predictive import Band, Panel, Point, band_panels, coverage_chart
 
-    s = {name: series_of(work / name) for name in ("replay", "prior")}
+    s = {
+        name: series[name].assign(
+            cum_detentions=series[name].groupby("run_id")["detentions"].cumsum()
+        )
+        for name in ("replay", "prior")
+    }
     colours = {"replay": "#C44E52", "prior": "#3A6FB0"}
     labels = {
         "replay": f"default parameters, {s['replay']['run_id'].nunique()} seeds",
@@ -418,13 +422,13 @@ def main(argv: list[str] | None = None) -> int:
     sweeps = specs(args, priors)  # validated before any run
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    walls = {}
     for name, spec in sweeps.items():
         print(f"== {name}: {spec.description}", flush=True)
-        walls[name] = current_sweep(spec, work / name, args.workers).wall_s
-    summaries = {}
+        current_sweep(spec, work / name, args.workers)
+    summaries, series = {}, {}
     for name in sweeps:
-        table = pattern_table(work / name)
+        series[name], runs = read_sweep(work / name)
+        table = pattern_table(series[name], runs)
         summary = summarise(table, LEVEL)
         summary.to_csv(out / f"patterns_{name}.csv", index=False)
         summaries[name] = summary
@@ -432,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
         [coverage(s).assign(check=name) for name, s in summaries.items()], ignore_index=True
     )
     cov.to_csv(out / "coverage.csv", index=False)
-    figures(work, out, summaries)
+    figures(series, out, summaries)
     wall = time.perf_counter() - t0
     cov_lines = ["| check | period | observations | covered | share |", "|---|---|---|---|---|"]
     for _, r in cov.iterrows():

@@ -52,9 +52,9 @@ def spec(n: int, seeds: int):
 
 def per_run(folder: Path, n: int) -> pd.DataFrame:
     """Fit-period patterns' simulated values, one row per (run, pattern)."""
-    from history import pattern_table
+    from history import pattern_table, read_sweep
 
-    t = pattern_table(folder)
+    t = pattern_table(*read_sweep(folder))
     t = t[(t["period"] == "fit") & t["simulated"].notna()]
     return t.assign(n_citizens=n)[["n_citizens", "run_id", "key", "simulated"]]
 

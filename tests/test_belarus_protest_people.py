@@ -218,7 +218,7 @@ def test_the_uprising_is_failed_containment_not_a_participation_share():
     assert "uprising" not in [e for _, e, _ in m.events]
     m = BelarusModel({**SMALL, "containment_ratio": 0.5}, rng=0, faces=False)
     m.turnout = 0.01  # far below 3.5 %, above 0.5 x the loyal forces
-    m.protesters = int(0.01 * m.population)
+    m.books.protesters = int(0.01 * m.population)
     m._detect(1)
     causes = [c for _, e, c in m.events if e == "uprising"]
     assert len(causes) == 1

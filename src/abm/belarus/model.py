@@ -276,10 +276,6 @@ class BelarusModel(mesa.Model):
         """People protesting this week (``ProtestBooks``)."""
         return self.books.protesters
 
-    @protesters.setter
-    def protesters(self, people: int) -> None:
-        self.books.protesters = people
-
     # ------------------------------------------------------------------------ the books
     def _read_world(self) -> None:
         w = self.world

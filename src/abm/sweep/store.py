@@ -375,8 +375,7 @@ def set_aside_if_stale(root: str | Path, code: Mapping[str, Any]) -> Path | None
     if not (root / MANIFEST).is_file():
         return None
     manifest = read_manifest(root)
-    stored = {k: manifest[k] for k in code if k in manifest}
-    if not differences(stored, dict(code)):
+    if not code_changes(manifest, code):
         return None
     tag = str(manifest.get("git_commit") or manifest.get("abm_version") or "old")[:10]
     aside = root.with_name(f"{root.name}.stale-{tag}")
@@ -388,10 +387,16 @@ def set_aside_if_stale(root: str | Path, code: Mapping[str, Any]) -> Path | None
     return aside
 
 
+def code_changes(manifest: Mapping[str, Any], code: Mapping[str, Any]) -> list[str]:
+    """What differs between the code a folder's manifest records and ``code`` (the running
+    code's ``version.code_version``), as 'field: old -> new'."""
+    stored = {k: manifest[k] for k in code if k in manifest}
+    return differences(stored, dict(code))
+
+
 def _check_code(root: Path, manifest: dict, code: Mapping[str, Any], allow: bool) -> None:
     """Refuse to add rows of other code to a folder, unless allowed (then recorded)."""
-    stored = {k: manifest[k] for k in code if k in manifest}
-    changed = differences(stored, dict(code))
+    changed = code_changes(manifest, code)
     if not changed:
         return
     if not allow:
