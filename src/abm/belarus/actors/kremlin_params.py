@@ -304,7 +304,7 @@ KREMLIN_PARAMS: list[Param] = [
     ),
     real(
         "rescue_cost",
-        0.3,
+        0.5,
         "cost to Moscow of sending troops to police Minsk for a ruler facing an uprising",
         "value",
         0.0,
