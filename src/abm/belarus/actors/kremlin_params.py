@@ -314,7 +314,7 @@ KREMLIN_PARAMS: list[Param] = [
     ),
     real(
         "occupation_cost",
-        2.0,
+        1.0,
         "cost to Moscow of occupying Belarus after its ruler has fallen (forces taken from "
         "the war, sanctions, resistance)",
         "value",
