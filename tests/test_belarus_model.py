@@ -90,23 +90,6 @@ def test_a_stronger_ukraine_raises_deployed_losses():
     assert strong > 2 * weak > 0
 
 
-def test_no_penetration_means_no_successful_substitution_even_when_moscow_tries():
-    # Moscow weighs a substitution every week and sees nothing to lose by it
-    eager = dict(
-        sub_opportunity=1.0,
-        choice_scale=100.0,
-        failure_cost=0.0,
-        indispensability_base=0.0,
-        indispensability_polarisation=0.0,
-    )
-    m = run(steps=40, penetration_initial=0.0, penetration_effort=0.0, **eager)
-    events = [e for _, e, _ in m.events]
-    assert events.count("substitution_attempt") >= 1
-    assert "substitution" not in events and m.ruler.in_power
-    deep = run(steps=40, penetration_initial=0.6, **eager)
-    assert "substitution" in [e for _, e, _ in deep.events]
-
-
 def test_without_the_nato_excuse_support_rises_sooner():
     def mean_support(**kw):
         return np.mean(

@@ -98,6 +98,15 @@ def test_moscow_does_not_police_a_pro_russian_uprising():
     assert m.kremlin.interventions == 0
 
 
+# ------------------------------------------------------------------------- the gamble
+def test_no_penetration_means_no_successful_substitution_even_when_moscow_tries():
+    m = model(**{**EAGER, "penetration_initial": 0.0, "penetration_effort": 0.0})
+    m.run_for(40)
+    events = [e for _, e, _ in m.events]
+    assert events.count("substitution_attempt") >= 1
+    assert "substitution" not in events and m.ruler.in_power
+
+
 # ------------------------------------------------------------------- absorbing collapse
 def test_a_successful_substitution_freezes_the_run_and_its_loyalist_is_never_ejected():
     m = model(**EAGER)
