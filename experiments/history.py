@@ -47,6 +47,7 @@ KEEP = (
     "in_power",
     "mutinied_share",
     "support_level",
+    "absorbed",
 )
 #: Outcomes whose first week the runs table holds, turned back into events for the patterns.
 EVENT_OUTCOMES = ("intervention", "substitution", "ejection", "uprising", "russian_intervention")
@@ -153,6 +154,15 @@ def pattern_table(series: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
             r["error_model"] = comparison_kind(c.observation)
             rows.append(r)
     return pd.DataFrame(rows)
+
+
+def left_counts(series: pd.DataFrame, runs: pd.DataFrame) -> dict[str, int]:
+    """Per observation key, the runs that had collapsed (left history) before it opened."""
+    from abm.belarus.history.patterns import left_history, observations
+
+    obs = observations()
+    counts = left_history((run for _, run in runs_of(series, runs)), obs)
+    return {key_of(o): n for o, n in zip(obs, counts, strict=True)}
 
 
 def key_of(o) -> str:
@@ -370,7 +380,9 @@ Fit-period patterns the default parameters do not cover: {replay_missed}.
   beside the band (colour) as a ratio to the observed value. Facts whose value is 0 (no
   mutiny, no troops in Ukraine, no substitution) are in the tables above.
 - `patterns_replay.csv`, `patterns_prior.csv`: the tables in full (quantiles, bands, share
-  of runs inside); `coverage.csv`: the counts above.
+  of runs inside; `runs_left`: runs that had collapsed - Lukashenko ejected or Belarus
+  occupied, the model's absorbing outcome - before the observation opened, so were not
+  compared with it); `coverage.csv`: the counts above.
 
 ## How to read it
 
@@ -430,6 +442,7 @@ def main(argv: list[str] | None = None) -> int:
         series[name], runs = read_sweep(work / name)
         table = pattern_table(series[name], runs)
         summary = summarise(table, LEVEL)
+        summary["runs_left"] = summary["key"].map(left_counts(series[name], runs))
         summary.to_csv(out / f"patterns_{name}.csv", index=False)
         summaries[name] = summary
     cov = pd.concat(

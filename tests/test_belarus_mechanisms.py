@@ -9,6 +9,7 @@ from abm.belarus.actors.kremlin import (
     demanded_support,
     exasperation_step,
     indispensability,
+    perceived_instability,
     projected_exasperation,
     substitution_hazard,
 )
@@ -131,8 +132,8 @@ def test_sanctions_deepen_dependence_and_leverage_only_with_the_mechanism():
 
 # ---------------------------------------------------------------------------- Kremlin
 def test_doctrine_raises_the_demand_only_with_annexed_land_and_the_switch(p):
-    with_doctrine = demanded_support(p, 0.5, 1.0, annexed=True, relief=0.0)
-    assert with_doctrine > demanded_support(p, 0.5, 1.0, annexed=False, relief=0.0)
+    with_doctrine = demanded_support(p, 0.5, 1.0, annexed=True, instability=0.0)
+    assert with_doctrine > demanded_support(p, 0.5, 1.0, annexed=False, instability=0.0)
     p = switched_off("mech_union_doctrine")
     assert demanded_support(p, 0.5, 1.0, True, 0.0) < with_doctrine
     assert demanded_support(p, 1.0, 1.0, True, 0.0) > demanded_support(p, 0.0, 1.0, True, 0.0)
@@ -156,10 +157,12 @@ def test_substitution_hazard_desire_risk_feasibility_restraint(p):
     assert substitution_hazard(p, 5.0, 1.0, 1.0, 0.0) == 0.0
 
 
-def test_warnings_raise_indispensability_only_with_the_switch(p):
-    assert indispensability(p, 0.3, 1.0) > indispensability(p, 0.3, 0.0)
+def test_warnings_raise_moscows_perceived_risk_with_the_unrest_and_only_with_the_switch(p):
+    assert perceived_instability(p, 0.2, warned=True) > perceived_instability(p, 0.2, False)
+    assert perceived_instability(p, 0.0, warned=True) == 0.0  # a quiet street: worth nothing
+    assert indispensability(p, 0.4) > indispensability(p, 0.1)  # polarisation
     p = switched_off("mech_warning")
-    assert indispensability(p, 0.3, 1.0) == indispensability(p, 0.3, 0.0)
+    assert perceived_instability(p, 0.2, warned=True) == perceived_instability(p, 0.2, False)
 
 
 # ------------------------------------------------------------------------- Lukashenko

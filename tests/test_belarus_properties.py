@@ -46,7 +46,8 @@ params = st.fixed_dictionaries(
         "pro_western_share": unit,
         "forced_intervention_week": st.integers(-1, 20),
         "capital_share": st.floats(0.0, 0.9),
-        "sub_bias": st.floats(-20.0, 5.0),
+        "sub_opportunity": unit,
+        "resolve_types": st.integers(1, 5),
     },
     optional={name: st.booleans() for name in (*MECHANISMS, *EXTENSIONS)},
 )

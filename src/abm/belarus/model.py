@@ -6,11 +6,13 @@ actor whose rules it is:
 1. Exogenous inputs at t: Ukraine's strength, NATO posture, sanctions, the war's course,
    the counter-offensive on annexed land (schedules; ``world_params.Inputs``).
 2. Kremlin reassesses: desperation follows the war; sanctions deepen dependence
-   (mechanism 1), which scales leverage; Moscow sets its demand (doctrine, mechanism 3;
-   last week's warning, mechanism 7) and deepens penetration (mechanism 4).
-3. Kremlin acts on last week's state: intervenes inside Belarus if an uprising threatens the
-   Union State (mechanism 5), else may attempt a substitution (mechanism 4), resolved by
-   threshold coordination among the security units.
+   (mechanism 1), which scales leverage; Moscow reads whose unrest it sees and sets the
+   demand that maximises its value net of the cost of pressing (doctrine, mechanism 3;
+   last week's warning raises its perceived risk, mechanism 7); it deepens penetration
+   (mechanism 4).
+3. Kremlin acts on last week's state: its troops leave once an uprising they policed is
+   over; it may send troops to police Minsk for a ruler facing an uprising (mechanism 5);
+   else it weighs a substitution against keeping him (mechanism 4) and may attempt it.
 4. The ruler governs: Lukashenko (while in power) estimates both fears with noise and picks
    a support level (mechanism 2), uses the NATO excuse (6), warns (7), orders repression (8)
    and may purge a penetrated service; a Moscow-installed loyalist complies; a forced
@@ -30,6 +32,12 @@ actor whose rules it is:
    political-prisoner stock (``mechanisms/detention.py``, ``mechanisms/prosecution.py``).
 9. Outcomes detected from the state and logged (an uprising when the protesters exceed what
    the loyal coercive forces can contain); the DataCollector records the week.
+
+A collapse is absorbing: once Lukashenko is ejected (by a revolt or a successful
+substitution; the week he falls to a revolt Moscow first decides whether to occupy Belarus)
+the week's remaining phases are skipped and every later step only advances time and
+re-records the frozen state (series ``absorbed``; ``absorbed_week``). The model has no
+mechanism for the politics after a collapse and does not pretend to simulate them.
 
 The rules live with the actors (``belarus/actors/``) and the mechanisms between them
 (``belarus/mechanisms/``); this module wires them together and keeps the regime's books.
@@ -111,6 +119,8 @@ SERIES = (
     "weakness",
     "in_power",
     "purges",
+    "instability",  # Moscow's perceived risk of instability in Belarus
+    "absorbed",  # 1 from the week the run's politics ended (a collapse), else 0
 )
 
 
@@ -235,18 +245,36 @@ class BelarusModel(mesa.Model):
         self.arrests = 0  # protests broken up this week, in agents
         self.security_quits = 0
         self.weakness = 0.0
+        self.absorbed = False  # the run's politics have ended (see ``absorb``)
+        self.absorbed_week: int | None = None
 
     # ----------------------------------------------------------------------------- step
     def step(self) -> None:
+        if self.absorbed:  # frozen: time advances, the state is recorded as it stands
+            self.datacollector.collect(self)
+            return
         t = int(round(self.time))
         x = self.inputs = Inputs.at(self.p, t)
         self.citizens.legitimacy_shock = x.legitimacy_shock
-        self.kremlin.reassess(x)
-        self.kremlin.act(t)
-        self.ruler.govern(t, x)
-        self.kremlin.react()
-        self.army.week(t, x)
-        self.security.week(t)
+        phases = (
+            lambda: self.kremlin.reassess(x),
+            lambda: self.kremlin.act(t),
+            lambda: self.ruler.govern(t, x),
+            self.kremlin.react,
+            lambda: self.army.week(t, x),
+            lambda: self.security.week(t),
+            lambda: self._citizens_week(x),
+        )
+        for phase in phases:
+            phase()
+            if self.absorbed:  # a collapse ends the week's politics too
+                break
+        self._read_world()
+        self._detect(t)
+        self.datacollector.collect(self)
+
+    def _citizens_week(self, x: Inputs) -> None:
+        """The citizens' sweep, then the week in people (the protest books)."""
         self.arrests = self.citizens.week(
             self.world,
             casualty_share=self.army.casualties_week / max(1, self.army.initial),
@@ -261,15 +289,30 @@ class BelarusModel(mesa.Model):
         self.books.count(
             self.world, self.citizens, self.arrests, self.ruler.repression, self.actor_rng
         )
-        self._read_world()
-        self._detect(t)
-        self.datacollector.collect(self)
 
     def eject(self, t: int, cause: str, successor: str) -> None:
-        """Lukashenko loses power (by substitution or revolt); ``successor`` rules."""
+        """Lukashenko loses power (by substitution or revolt); ``successor`` rules. Falling to
+        a revolt, Moscow first decides whether to occupy Belarus; then the run is absorbed."""
         self.ruler.in_power = False
         self.regime = successor
         self.log.record(t, "ejection", f"Lukashenko loses power: {cause}")
+        if successor == "transitional":
+            self.kremlin.respond_to_fall(t)
+        self.absorb(t)
+
+    def absorb(self, t: int) -> None:
+        """End the run's politics (an absorbing collapse): from now on a step only advances
+        time and re-records the state as it stands (no citizen sweep, no draws)."""
+        if self.absorbed:
+            return
+        self.absorbed = True
+        self.absorbed_week = t
+        self.log.record(
+            t,
+            "absorbed",
+            f"the run's politics end here (regime: {self.regime}); later weeks repeat this "
+            "state, since the model has no mechanism for what follows a collapse",
+        )
 
     @property
     def protesters(self) -> int:
@@ -404,6 +447,8 @@ def _reporter(name: str):
         "security_backing": lambda m: m.security.backing,
         "in_power": lambda m: int(m.ruler.in_power),
         "purges": lambda m: m.ruler.purges,
+        "instability": lambda m: m.kremlin.instability,
+        "absorbed": lambda m: int(m.absorbed),
         **{name: (lambda m, name=name: getattr(m.books, name)) for name in BOOKS_SERIES},
     }
     return getters.get(name, lambda m: getattr(m, name))

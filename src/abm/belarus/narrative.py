@@ -11,7 +11,7 @@ import textwrap
 from collections import Counter
 
 from abm.belarus.history import load_inputs, load_observed
-from abm.belarus.history.patterns import Comparison, Run, compare, split
+from abm.belarus.history.patterns import LEFT, Comparison, Run, compare, split
 from abm.belarus.history.timeline import side_by_side
 from abm.belarus.outcomes import DECLARED
 from abm.belarus.params import SUPPORT_LEVELS
@@ -42,9 +42,11 @@ def history_timeline(result: RunResult, comparisons: list[Comparison]) -> str:
     for period, rows in split(comparisons).items():
         judged = [c for c in rows if c.inside is not None]
         inside = sum(bool(c.inside) for c in judged)
+        left = sum(c.note.startswith(LEFT) for c in rows)
         lines.append(
             f"patterns ({period}): {inside} of {len(judged)} compared inside what was "
-            f"observed; {len(rows) - len(judged)} without a simulated counterpart yet"
+            f"observed; {len(rows) - len(judged) - left} without a simulated counterpart yet"
+            + (f"; {left} after the run had left history (collapsed)" if left else "")
         )
     return "\n".join(lines)
 

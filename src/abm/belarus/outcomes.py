@@ -13,12 +13,17 @@ The brief's outcomes, several per run, in the order they happen:
   (``uprising_share``) is only reported beside it: 2020 reached 2-4 % and was contained;
 - ``substitution_attempt`` (each attempt), ``substitution`` (a successful one);
 - ``ejection``: Lukashenko loses power (by substitution or by revolt);
-- ``russian_intervention``: Russian forces intervene inside Belarus;
+- ``russian_intervention``: Russian forces enter Belarus (logged at each entry: to police
+  Minsk for a ruler facing an uprising, possibly more than once, or to occupy it the week he
+  falls to a revolt);
 - ``status_quo``: none of these by the horizon.
 
 Logged only, not outcomes (``LOGGED_ONLY``): ``purge`` (Lukashenko rotates the chiefs of
-the unit he believes most penetrated) and ``loyalist_ejection`` (a Moscow-installed
-loyalist toppled by revolt).
+the unit he believes most penetrated), ``loyalist_ejection`` (a Moscow-installed loyalist
+toppled by revolt; unreachable since a collapse is absorbing, kept for old logs),
+``russian_withdrawal`` (Russian troops leave when the uprising they policed is over),
+``no_occupation`` (Moscow lets Belarus go the week Lukashenko falls to a revolt) and
+``absorbed`` (the week a collapse ends the run's politics; ``BelarusModel.absorb``).
 
 Each is declared once in ``DECLARED`` (name, rank, description, colour); the run summary,
 the narrative, the sweep manifest (hence the report and its figures) and the dashboard all
@@ -57,7 +62,7 @@ DECLARED = (
 OUTCOMES = tuple(o.name for o in DECLARED if o.name != STATUS_QUO)
 #: Events logged for the record that are not outcomes: they never classify a run, have no
 #: ``week_<event>`` in the summary and do not stop a run from being status_quo.
-LOGGED_ONLY = ("purge", "loyalist_ejection")
+LOGGED_ONLY = ("purge", "loyalist_ejection", "russian_withdrawal", "no_occupation", "absorbed")
 RANK = {o.name: o.rank for o in DECLARED}
 
 Event = tuple[int, str, str]

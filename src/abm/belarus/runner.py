@@ -9,7 +9,8 @@ overrides and validated them. The summary is flat (numbers, strings or None):
   None when it never happened);
 - scalars: max_support_level, final_support_level, mean_support_level, peak_active_share,
   peak_turnout, total_casualties, final_exasperation, final_penetration, n_mutinies,
-  substitution_attempts, people_per_agent.
+  substitution_attempts, people_per_agent;
+- ``absorbed_week``: the week a collapse ended the run's politics (None if it never did).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def run(setup: RunSetup, seed: int) -> RunResult:
         n_mutinies=sum(1 for _, e, _ in model.events if e == "mutiny"),
         substitution_attempts=sum(1 for _, e, _ in model.events if e == "substitution_attempt"),
         people_per_agent=float(model.people_per_agent),
+        absorbed_week=model.absorbed_week,
     )
     return RunResult(
         "belarus", {k: plain(v) for k, v in p.items()}, seed, steps, summary, series, events

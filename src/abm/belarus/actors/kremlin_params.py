@@ -1,5 +1,8 @@
-"""The Kremlin's parameters: demand, exasperation, dependence and leverage, penetration, the
-substitution hazard and its odds, and the intervention inside Belarus (``actors/kremlin.py``).
+"""The Kremlin's parameters: the value of Belarus's support and the cost of pressing (demand),
+exasperation, dependence and leverage, penetration, Moscow's hidden resolve and risk
+appetite, the gamble of a substitution and its odds, and the interventions inside Belarus
+(``actors/kremlin.py``). Values are in units of the value to Moscow of Belarus's full
+military support; ``docs/odd_d_kremlin.md`` says where each comes from.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ KREMLIN_PARAMS: list[Param] = [
     real(
         "demand_base",
         3.0,
-        "support level Moscow demands at zero desperation and no doctrine trigger",
+        "value of Belarusian support at zero desperation and no doctrine trigger, in the "
+        "level Moscow would demand at no instability risk",
         "level",
         0.0,
         5.0,
@@ -31,7 +35,7 @@ KREMLIN_PARAMS: list[Param] = [
     real(
         "demand_desperation",
         1.0,
-        "extra demanded levels at full desperation",
+        "value of Belarusian support added at full desperation (levels demanded at no risk)",
         "level",
         0.0,
         5.0,
@@ -41,7 +45,8 @@ KREMLIN_PARAMS: list[Param] = [
     real(
         "doctrine_demand",
         1.0,
-        "extra demanded levels at full counter-offensive on annexed land (Union State doctrine)",
+        "value of Belarusian support added at full counter-offensive on annexed land (Union "
+        "State doctrine; levels demanded at no risk)",
         "level",
         0.0,
         5.0,
@@ -154,55 +159,168 @@ KREMLIN_PARAMS: list[Param] = [
         source=ART,
         group="kremlin",
     ),
-    real(
-        "sub_bias",
-        -9.0,
-        "log-odds of a substitution attempt per week with no exasperation, desperation or odds",
-        "logit",
-        -50.0,
-        50.0,
-        source=TUNED + ": baseline attempts rare (Svolik 2012: insiders, not patrons, "
-        "remove most autocrats)",
+    # ------------------------------------------------- Moscow's hidden type and its choices
+    integer(
+        "resolve_types",
+        3,
+        "number of Moscow's resolve types: resolve is drawn once per run, uniformly from "
+        "the evenly spaced grid 0, 1/(n-1), ..., 1 (one type: resolve 0.5)",
+        "types",
+        1,
+        11,
+        source="assumption: a few types, as in the ruler's belief grid (issue 12: 3-5); the "
+        "prior is uniform because nothing observed before the war separates them",
         group="kremlin",
     ),
     real(
-        "sub_w_exasperation",
+        "instability_cost",
+        1.0,
+        "relative marginal cost of pressing Minsk per unit of perceived instability risk: "
+        "demand = value / (1 + instability_cost x risk)",
+        "1/risk",
+        0.0,
+        10.0,
+        source=ART + ": 'another popular uprising in Belarus ... could endanger the survival "
+        "of the Union State'; CF: Aug-Sep 2020 Moscow stopped pressing for integration and "
+        "backed him (police reserve, USD 1.5 bn loan); size an assumption",
+        group="kremlin",
+    ),
+    real(
+        "warning_risk",
+        1.0,
+        "relative rise of Moscow's perceived instability risk when Lukashenko warns "
+        "(mechanism 7): risk = unrest x (1 + warning_risk), so a warning is worth what the "
+        "unrest behind it is worth",
+        "-",
+        0.0,
+        5.0,
+        source=ART + ": 'warning Putin that another popular uprising in Belarus may not be "
+        "containable'; assumption",
+        group="kremlin",
+    ),
+    real(
+        "sub_opportunity",
+        0.08,
+        "weekly probability that Moscow weighs a substitution at all (a plot needs a window: "
+        "a crisis, a summit, a prepared network); given the chance it chooses by a logit",
+        "1/week",
+        0.0,
+        1.0,
+        source="assumption: about one review a quarter; Svolik 2012: patrons rarely remove "
+        "clients, insiders do",
+        group="kremlin",
+    ),
+    real(
+        "choice_scale",
         8.0,
-        "log-odds per unit of exasperation ('desired')",
-        "logit",
+        "logit sharpness of Moscow's choices (attempt or keep, rescue, occupy): per unit of "
+        "value margin (units: the value of Belarus's full military support)",
+        "1/value",
         0.0,
-        50.0,
-        source=ART + "; " + TUNED,
+        100.0,
+        source="assumption (quantal response, McKelvey & Palfrey 1995); 0 = a coin toss",
         group="kremlin",
     ),
     real(
-        "sub_w_desperation",
+        "failure_cost",
         2.0,
-        "log-odds per unit of desperation ('more willing to take greater risks')",
-        "logit",
+        "Moscow's cost of a failed substitution (an open rupture with a ruler it cannot "
+        "replace; he purges its network), in units of the value of Belarus's full support",
+        "value",
         0.0,
-        50.0,
-        source=ART,
+        10.0,
+        source=ART + ": 'without provoking a direct confrontation'; assumption",
         group="kremlin",
     ),
     real(
-        "sub_w_odds",
-        4.0,
-        "log-odds per unit of estimated success odds ('feasible')",
-        "logit",
+        "appetite_resolve",
+        0.5,
+        "risk appetite per unit of resolve: the share of a failure's cost Moscow discounts",
+        "share",
         0.0,
-        50.0,
-        source=ART,
+        1.0,
+        source="issue 12: Moscow's hidden type; assumption",
         group="kremlin",
     ),
     real(
-        "sub_w_indispensability",
-        3.0,
-        "log-odds lost per unit of perceived indispensability ('restrains')",
-        "logit",
+        "appetite_desperation",
+        0.4,
+        "risk appetite per unit of desperation (added to the resolve term, capped at 1)",
+        "share",
         0.0,
-        50.0,
-        source=ART,
+        1.0,
+        source=ART + ": 'as desperation mounts in Moscow, the Kremlin may be more willing to "
+        "take greater risks in Belarus'",
+        group="kremlin",
+    ),
+    real(
+        "back_pw",
+        2.0,
+        "relative rise in the stability Lukashenko is worth to Moscow per unit of "
+        "pro-Western unrest (it backs him against a pro-Western street), and the share of "
+        "its economic pressure it withholds meanwhile",
+        "-",
+        0.0,
+        10.0,
+        source=CF + ": Aug 2020 Putin announced a reserve of Russian police for Lukashenko "
+        "and Moscow lent USD 1.5 bn (Sep 2020); " + ART + ": 'without him polarization ... "
+        "would open the floodgates to Western penetration'",
+        group="kremlin",
+    ),
+    real(
+        "replace_pr",
+        1.0,
+        "value of replacing a ruler per unit of pro-Russian unrest (a pro-Russian public "
+        "turning on him invites a loyalist it would accept)",
+        "value",
+        0.0,
+        10.0,
+        source="issue 12 (comparative politics: a patron replaces a client who loses his own "
+        "base); assumption",
+        group="kremlin",
+    ),
+    real(
+        "replace_mutiny",
+        1.0,
+        "value of replacing a ruler who cannot hold his army, at mutinied share = "
+        "mass_mutiny_share (linear below, capped there)",
+        "value",
+        0.0,
+        10.0,
+        source=ART + ": 'Its defeat could culminate in mutinies ... Lukashenko's ejection, and "
+        "Russia's direct intervention'; assumption",
+        group="kremlin",
+    ),
+    real(
+        "union_value",
+        1.0,
+        "value to Moscow of keeping Belarus from a pro-Western successor, in units of the "
+        "value of Belarus's full military support",
+        "value",
+        0.0,
+        10.0,
+        source=ART + ": 'could endanger the survival of the Union State'; assumption (unit)",
+        group="kremlin",
+    ),
+    real(
+        "rescue_cost",
+        0.5,
+        "cost to Moscow of sending troops to police Minsk for a ruler facing an uprising",
+        "value",
+        0.0,
+        10.0,
+        source=CF + ": the 2020 reserve was announced, never sent; assumption",
+        group="kremlin",
+    ),
+    real(
+        "occupation_cost",
+        1.0,
+        "cost to Moscow of occupying Belarus after its ruler has fallen (forces taken from "
+        "the war, sanctions, resistance)",
+        "value",
+        0.0,
+        20.0,
+        source=ART + ": 'Russia's direct intervention'; assumption",
         group="kremlin",
     ),
     real(

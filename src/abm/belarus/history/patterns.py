@@ -27,6 +27,13 @@ which opens on ``date``; step 0 is the initial state, so nothing happens in it. 
   its mean;
 - cumulative counts ("since August") start at step 1.
 
+A run that has collapsed (Lukashenko ejected, or Russia occupying Belarus: the model's
+absorbing outcome, series ``absorbed``) has left history: an observation whose span opens
+after the run's absorption is not compared with it (no verdict, a note naming the week),
+while one whose span holds the collapse still is, so that a run losing the ruler in 2021
+misses "Lukashenko in power, 2020-2022". ``left_history`` counts, per observation, the runs
+that had left by its start.
+
 Protest sizes: the model counts people protesting in a week; a crowd estimate counts one
 day. The week's protesters are compared with the largest day's crowd, which they bound from
 above when protesters turn out on several days: read a simulated week above a crowd range
@@ -67,6 +74,8 @@ MASS_MARCH_PEOPLE = 10_000
 VIASNA_FACTORS = (0.75, 0.85)
 #: The rows the observed half-life is derived from (see ``observed_half_life``).
 DECAY_PATTERNS = ("protest_peak_minsk", "protest_sunday_minsk", "protest_sunday")
+#: The note of an observation not compared because the run had collapsed before it opened.
+LEFT = "the run had left history (collapsed)"
 
 Events = Sequence[tuple[int, str, str]]
 
@@ -90,6 +99,21 @@ class Run:
     @property
     def last_step(self) -> int:
         return int(self.series["step"].iloc[-1])
+
+    @property
+    def absorbed_step(self) -> int | None:
+        """The step a collapse ended the run's politics: the first with ``absorbed`` = 1, or
+        (a run stored without that series) its first ``ejection`` event; None if never."""
+        if "absorbed" in self.series.columns:
+            hit = np.flatnonzero(self.series["absorbed"].to_numpy(dtype=float) > 0)
+            return int(self.series["step"].iloc[hit[0]]) if hit.size else None
+        steps = [int(step) for step, event, _ in self.events if event == "ejection"]
+        return min(steps) if steps else None
+
+    def left_before(self, day: date) -> bool:
+        """Had the run left history (collapsed) before the week holding ``day``?"""
+        absorbed = self.absorbed_step
+        return absorbed is not None and self.step_of(day) > absorbed
 
     def column(self, name: str) -> np.ndarray:
         if name not in self.series.columns:
@@ -446,6 +470,10 @@ def compare_one(run: Run, o: Observation) -> Comparison:
         return Comparison(o, math.nan, math.nan, math.nan, None, "no pattern function")
     if not run.covers(o.start, o.end):
         return Comparison(o, math.nan, math.nan, math.nan, None, "outside the run's weeks")
+    if run.left_before(o.start):
+        week = run.absorbed_step
+        when = week_start(run.start_week + int(week or 0)).isoformat()
+        return Comparison(o, math.nan, math.nan, math.nan, None, f"{LEFT} in week {week} ({when})")
     try:
         value = simulate(run, o)
     except MissingSeries as missing:
@@ -454,6 +482,13 @@ def compare_one(run: Run, o: Observation) -> Comparison:
         return Comparison(o, value, value, value, None, "undefined for this run")
     low, high = observable(o, value)
     return Comparison(o, value, low, high, inside(o, low, high))
+
+
+def left_history(runs: Iterable[Run], rows: Iterable[Observation]) -> list[int]:
+    """Per observation (in ``rows``' order), how many of ``runs`` had left history (an
+    absorbing collapse) before its span opened, and so were not compared with it."""
+    rows, runs = list(rows), list(runs)
+    return [sum(run.left_before(o.start) for run in runs) for o in rows]
 
 
 def compare(run: Run, rows: Iterable[Observation] | None = None) -> list[Comparison]:
