@@ -292,6 +292,7 @@ class Army:
         self.enemy_losses = 0  # Ukrainian soldiers lost on the sector this week
         self.defeat = 0.0  # this week's defeat at the front (read by morale)
         self.front = Front(p)
+        self.expedition_formed = False  # an expedition is in the field (not yet recalled)
         self.internal_people = 0.0  # police-equivalents of units obeying orders at home
         self._deployed_logged = False
         self._mutinied_seen: set[int] = set()
@@ -307,7 +308,7 @@ class Army:
         """Deploy (logging the first intervention before combat), lose soldiers in clashes
         with internal security, fight on the front, lose morale and mutiny, then answer
         orders against protesters."""
-        self.deploy()
+        self.deploy(t)
         self.record_intervention(t)
         for u in self.units:
             u.week_losses = 0
@@ -362,32 +363,48 @@ class Army:
         elif going:
             self.defeat = sum(u.brought for u in going) / max(1, sum(u.brought for u in deployed))
 
-    def deploy(self) -> None:
-        """At direct intervention, send the most loyal garrison units until ``deploy_share``
-        of the army's strength is in Ukraine; below it, bring loyal units home."""
+    def deploy(self, t: int = 0) -> None:
+        """At direct intervention, form the expedition once: the most loyal garrison units
+        until ``deploy_share`` of the army's strength is in Ukraine. Its units are not
+        replaced: one that withdraws or mutinies leaves the expedition smaller, and an
+        expedition with no unit left fighting has lost the front. Below the intervention
+        level, bring the units home (a later intervention forms a new expedition)."""
         m = self.model
         in_power = m.regime in ("lukashenko", "loyalist")
-        if m.support_level >= INTERVENTION_LEVEL and in_power and not self.front.collapsed:
-            total = self.obeying_strength
-            there = self.deployed_strength
-            candidates = sorted(
-                (
-                    u
-                    for u in self.units
-                    if u.location == GARRISON
-                    and not (u.mutinied or u.ordered_internal or u.withdrawn)
-                ),
-                key=lambda u: -u.loyalty,
-            )
-            for u in candidates:
-                if there >= self.p.deploy_share * total:
-                    break
-                u.send_to_front()
-                there += u.strength
-        else:
+        if not (m.support_level >= INTERVENTION_LEVEL and in_power):
             for u in self.units:
                 if u.fighting:
                     u.location = u.home
+            self.expedition_formed = False
+            return
+        if self.front.collapsed:
+            return
+        if self.expedition_formed:
+            if self.deployed_strength == 0:
+                self.front.collapsed = True
+                self.model.log.record(
+                    t,
+                    "front_collapse",
+                    "no Belarusian unit is left fighting in Ukraine: the expedition has "
+                    "withdrawn or mutinied",
+                )
+            return
+        total = self.obeying_strength
+        there = 0
+        candidates = sorted(
+            (
+                u
+                for u in self.units
+                if u.location == GARRISON and not (u.mutinied or u.ordered_internal or u.withdrawn)
+            ),
+            key=lambda u: -u.loyalty,
+        )
+        for u in candidates:
+            if there >= self.p.deploy_share * total:
+                break
+            u.send_to_front()
+            there += u.strength
+        self.expedition_formed = there > 0
 
     def record_intervention(self, t: int) -> None:
         """Log the intervention the first week Belarusian units are in Ukraine, right after
