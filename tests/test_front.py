@@ -172,3 +172,28 @@ def test_a_weak_ukraine_inflicts_light_losses_and_loses_more_than_it_inflicts():
     assert front.posture == BREAKTHROUGH
     assert losses.sum() < 0.01 * strengths.sum()
     assert front.losses > losses.sum()
+
+
+def test_a_stalled_offensive_is_called_off_at_the_culmination_loss():
+    """A stalled assault keeps going until the expedition has lost front_culmination_loss of
+    what it brought, counting the units already withdrawn; then every unit withdraws."""
+    p = params(ukraine_sector_initial=20_000.0, front_culmination_loss=0.2)
+    strengths = np.full(10, 1_000)
+    front = Front(p)
+    rng = np.random.default_rng(4)
+    losses, withdraw = front.week(strengths, strengths, 60_000, rng, committed=20_000)
+    assert front.posture == STALLED and not front.collapsed and not withdraw.any()
+    front.expedition_losses = 4_000  # a fifth of the 20,000 committed, withdrawn units included
+    losses, withdraw = front.week(strengths - losses, strengths, 60_000, rng, committed=20_000)
+    assert front.collapsed and front.outcome == "culminated" and withdraw.all()
+
+
+def test_the_kyiv_check_writes_its_readme_csv_and_figure(tmp_path, experiment):
+    check = experiment("front_check")
+    check.main(["--seeds", "12", "--out", str(tmp_path)])
+    readme = (tmp_path / "README.md").read_text()
+    assert readme.splitlines()[2].strip().startswith("python experiments/front_check.py")
+    rows = np.genfromtxt(tmp_path / "front_check.csv", delimiter=",", names=True, dtype=None)
+    assert len(rows) == 12
+    assert (tmp_path / "front_check.png").stat().st_size > 0
+    assert (tmp_path / "weekly.csv").read_text().startswith("week,")

@@ -341,8 +341,9 @@ class Army:
         if not deployed:
             return
         strengths = np.array([u.strength for u in deployed])
+        committed = sum(u.brought for u in self.units if u.brought > 0)
         losses, withdraw = self.front.week(
-            strengths, np.array([u.brought for u in deployed]), cap, self.rng
+            strengths, np.array([u.brought for u in deployed]), cap, self.rng, committed
         )
         for u, loss in zip(deployed, losses, strict=True):
             u.take_losses(int(loss))
@@ -353,12 +354,16 @@ class Army:
             u.withdraw()
         if self.front.collapsed:
             self.defeat = 1.0
-            self.model.log.record(
-                t,
-                "front_collapse",
+            left = int(strengths.sum() - losses.sum())
+            how = (
                 f"Ukraine routes the Belarusian expedition ({self.front.ukraine:,} Ukrainian "
-                f"soldiers against {int(strengths.sum() - losses.sum()):,}); "
-                f"{len(going)} units fall back home",
+                f"soldiers against {left:,})"
+                if self.front.outcome == "routed"
+                else f"the stalled offensive is called off after losing "
+                f"{self.front.expedition_losses:,} of {committed:,} soldiers"
+            )
+            self.model.log.record(
+                t, "front_collapse", f"{how}; {len(going)} units fall back home"
             )
         elif going:
             self.defeat = sum(u.brought for u in going) / max(1, sum(u.brought for u in deployed))

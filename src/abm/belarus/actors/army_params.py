@@ -214,6 +214,18 @@ ARMY_PARAMS: list[Param] = [
         group="army",
     ),
     real(
+        "front_culmination_loss",
+        0.2,
+        "share of the soldiers it brought that an expedition which has not broken through "
+        "may lose before its offensive is called off and the whole expedition withdraws",
+        "share",
+        0.01,
+        1.0,
+        source="Clausewitz's culminating point of the attack; Kyiv 2022: Moscow pulled back "
+        "(29 Mar) at ~15-32 % of the invasion force lost (Cancian, CSIS); range 0.15-0.35",
+        group="army",
+    ),
+    real(
         "front_exposure_shape",
         4.0,
         "gamma shape of a unit's weekly exposure to fire (mean 1; coefficient of variation "

@@ -24,6 +24,11 @@ sets the multipliers (Mearsheimer 1989's 3 : 1 rule, ``front_attack_ratio`` = r)
 - ``routed`` (U >= r B_eff): Ukraine counter-attacks with the ratio; m_B = r, m_U = 1, and
   the front collapses: every unit still fighting withdraws (the expedition's defeat).
 
+An offensive that has not broken through is called off once the expedition has lost
+``front_culmination_loss`` of the soldiers it brought (Clausewitz's culminating point; in
+2022 Moscow pulled back from Kyiv at about a fifth to a quarter of its force lost): the
+front is lost and every unit withdraws, as in a rout.
+
 Losses are drawn as binomial counts per unit with a gamma-distributed exposure (mean 1,
 shape ``front_exposure_shape``: some units sit where the fire falls), and for Ukraine as one
 binomial; a unit that has lost ``front_withdraw_loss`` of the soldiers it brought is
@@ -114,7 +119,9 @@ class Front:
         self.collapsed = False
         self.initial = self.ukraine = self.arrived = self.departed = self.losses = 0
         self.week_losses = 0
+        self.expedition_losses = 0
         self.posture = ""
+        self.outcome = ""  # "routed" or "culminated" once the front is lost
         self.weeks = 0
 
     def open(self, cap: float) -> None:
@@ -123,12 +130,19 @@ class Front:
         self.initial = self.ukraine = int(min(self.p.ukraine_sector_initial, max(0.0, cap)))
 
     def week(
-        self, strengths: np.ndarray, brought: np.ndarray, cap: float, rng: np.random.Generator
+        self,
+        strengths: np.ndarray,
+        brought: np.ndarray,
+        cap: float,
+        rng: np.random.Generator,
+        committed: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """One week on the sector: Ukraine shifts forces, both sides fire, units past the loss
-        threshold withdraw, and a rout withdraws them all. ``strengths`` and ``brought`` are
-        the fighting units' soldiers now and on arrival. Returns (losses per unit, which
-        units withdraw)."""
+        threshold withdraw, and a rout or a culminated offensive withdraws them all.
+        ``strengths`` and ``brought`` are the fighting units' soldiers now and on arrival;
+        ``committed`` the soldiers every unit of the expedition brought, withdrawn ones
+        included (default: the sum of ``brought``). Returns (losses per unit, which units
+        withdraw)."""
         p = self.p
         strengths = np.asarray(strengths, dtype=np.int64)
         if not self.opened:
@@ -140,12 +154,18 @@ class Front:
         self.departed += max(0, -move)
         loss_b, loss_u, self.posture = expected_losses(p, b, self.ukraine)
         losses = draw_unit_losses(strengths, loss_b, p.front_exposure_shape, rng)
+        self.expedition_losses += int(losses.sum())
         self.week_losses = draw_ukraine_losses(self.ukraine, loss_u, rng)
         self.ukraine -= self.week_losses
         self.losses += self.week_losses
         self.weeks += 1
-        if self.posture == ROUTED:
+        committed = int(np.sum(brought)) if committed is None else committed
+        culminated = self.posture == STALLED and (
+            self.expedition_losses >= p.front_culmination_loss * max(1, committed)
+        )
+        if self.posture == ROUTED or culminated:
             self.collapsed = True
+            self.outcome = ROUTED if self.posture == ROUTED else "culminated"
             return losses, np.ones(strengths.size, dtype=bool)
         withdraw = past_withdrawal(brought, strengths - losses, p.front_withdraw_loss)
         return losses, withdraw
