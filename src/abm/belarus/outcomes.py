@@ -17,8 +17,8 @@ The brief's outcomes, several per run, in the order they happen:
 - ``status_quo``: none of these by the horizon.
 
 Logged only, not outcomes (``LOGGED_ONLY``): ``purge`` (Lukashenko rotates the chiefs of
-the unit he believes most penetrated) and ``loyalist_ejection`` (a Moscow-installed
-loyalist toppled by revolt).
+the unit he believes most penetrated), ``loyalist_ejection`` (a Moscow-installed
+loyalist toppled by revolt) and ``front_collapse`` (the expedition's front is lost).
 
 Each is declared once in ``DECLARED`` (name, rank, description, colour); the run summary,
 the narrative, the sweep manifest (hence the report and its figures) and the dashboard all
@@ -57,7 +57,7 @@ DECLARED = (
 OUTCOMES = tuple(o.name for o in DECLARED if o.name != STATUS_QUO)
 #: Events logged for the record that are not outcomes: they never classify a run, have no
 #: ``week_<event>`` in the summary and do not stop a run from being status_quo.
-LOGGED_ONLY = ("purge", "loyalist_ejection")
+LOGGED_ONLY = ("purge", "loyalist_ejection", "front_collapse")
 RANK = {o.name: o.rank for o in DECLARED}
 
 Event = tuple[int, str, str]
