@@ -61,6 +61,8 @@ BTG = (700, 1_000)
 WEEKS = 12
 #: What happened: withdrawal in weeks 5-6, losses 15-32 % of the force.
 OBSERVED = {"withdraw_week": (5, 6), "loss_share": (0.15, 0.32)}
+WITHDRAWAL_2022 = "5 (announced 29 Mar) - 6 (done ~2-6 Apr)"
+LOSSES_2022 = "15-32 % (invasion force, 4 weeks: Cancian, CSIS)"
 
 
 def one_seed(seed: int, draw_priors: bool) -> tuple[dict, list[dict]]:
@@ -164,8 +166,13 @@ def plot(bands: pd.DataFrame, rows: pd.DataFrame, out: Path) -> None:
     a.legend(loc="center right")
     counts = rows["withdraw_week"].fillna(WEEKS + 1).astype(int).value_counts().sort_index()
     b.bar(counts.index, counts.values / len(rows), color="#1F77B4")
-    b.axvspan(OBSERVED["withdraw_week"][0] - 0.5, OBSERVED["withdraw_week"][1] + 0.5,
-              color="#7F7F7F", alpha=0.15, lw=0)
+    b.axvspan(
+        OBSERVED["withdraw_week"][0] - 0.5,
+        OBSERVED["withdraw_week"][1] + 0.5,
+        color="#7F7F7F",
+        alpha=0.15,
+        lw=0,
+    )
     b.set_xticks(range(1, WEEKS + 2))
     b.set_xlabel(f"week the expedition withdraws ({WEEKS + 1} = still fighting at {WEEKS})")
     b.set_ylabel("share of seeds")
@@ -174,15 +181,23 @@ def plot(bands: pd.DataFrame, rows: pd.DataFrame, out: Path) -> None:
     plt.close(fig)
 
 
+def band(values: pd.Series, fmt: str) -> str:
+    """'median (5 %-95 %)' of ``values`` in format ``fmt``."""
+    q = np.quantile(values, [0.5, 0.05, 0.95])
+    return f"{q[0]:{fmt}} ({q[1]:{fmt}}-{q[2]:{fmt}})"
+
+
 def readme(rows: pd.DataFrame, command: str, draw_priors: bool) -> str:
     ww = rows["withdraw_week"].dropna()
     ls = rows["loss_share_at_withdrawal"]
     lo, hi = OBSERVED["withdraw_week"]
     in_window = ww.between(lo - 1, hi + 1).sum() / len(rows)
     loss_ok = ls.between(*OBSERVED["loss_share"]).mean()
-    both = (rows["withdraw_week"].between(lo - 1, hi + 1) & ls.between(*OBSERVED["loss_share"]))
-    reasons = rows["reason"].value_counts(normalize=True)
-    q = lambda s, k: float(np.quantile(s, k))  # noqa: E731
+    both = rows["withdraw_week"].between(lo - 1, hi + 1) & ls.between(*OBSERVED["loss_share"])
+    how = ", ".join(f"{k} {v:.0%}" for k, v in rows["reason"].value_counts(normalize=True).items())
+    front = "drawn from priors.toml" if draw_priors else "at their defaults"
+    weekly = float(np.median(ls) / max(1.0, np.median(ww))) if len(ww) else float("nan")
+    withdrew = f"{len(ww) / len(rows):.0%} of seeds withdraw by week {WEEKS}"
     return f"""# The war front against Russia's withdrawal from northern Ukraine, spring 2022
 
     {command}
@@ -190,23 +205,23 @@ def readme(rows: pd.DataFrame, command: str, draw_priors: bool) -> str:
 The front module alone (no morale, no politics) on the Kyiv axis: {len(rows)} seeds, each
 drawing the Russian force (30,000-40,000 in battalion groups of 700-1,000), Ukraine's forces
 on the axis on 24 February (5,000-15,000) and what Ukraine could bring to Kyiv's defence
-(30,000-60,000, the cap); Russian rotation 0; {"the front's parameters drawn from priors.toml" if draw_priors else "the front's parameters at their defaults"}.
+(30,000-60,000, the cap); Russian rotation 0; the front's parameters {front}.
 See the docstring of `experiments/front_check.py` for the sources.
 
-| quantity | model (median, 5-95 %) | 2022 |
+| quantity | model: median (5-95 %) | 2022 |
 |---|---|---|
-| week the expedition withdraws | {q(ww, 0.5):.0f} ({q(ww, 0.05):.0f}-{q(ww, 0.95):.0f}); {len(ww) / len(rows):.0%} of seeds withdraw by week {WEEKS} | 5 (announced 29 Mar) - 6 (complete ~2-6 Apr) |
-| losses at withdrawal (share of the force) | {q(ls, 0.5):.0%} ({q(ls, 0.05):.0%}-{q(ls, 0.95):.0%}) | 15-32 % (whole invasion force, 4 weeks: Cancian, CSIS) |
-| Ukrainian losses on the axis | {q(rows["ukraine_losses"], 0.5):,.0f} ({q(rows["ukraine_losses"], 0.05):,.0f}-{q(rows["ukraine_losses"], 0.95):,.0f}) | not published |
+| week the expedition withdraws | {band(ww, ".0f")}; {withdrew} | {WITHDRAWAL_2022} |
+| losses at withdrawal (share of the force) | {band(ls, ".0%")} | {LOSSES_2022} |
+| Ukrainian losses on the axis | {band(rows["ukraine_losses"], ",.0f")} | not published |
 
 Share of seeds withdrawing in weeks {lo - 1}-{hi + 1}: {in_window:.0%}; with losses at
 withdrawal within 15-32 % (at week {WEEKS} for a seed still fighting): {loss_ok:.0%}; both:
-{both.mean():.0%}. How the expedition withdrew: {", ".join(f"{k} {v:.0%}" for k, v in reasons.items())}.
+{both.mean():.0%}. How the expedition withdrew: {how}.
 
 Read with care: the default culmination loss (0.2) is taken from this same episode, so at
 the defaults the withdrawal week mostly restates it; what the check tests independently is
 the loss rate before it (alpha, beta, the 3:1 rule, Ukraine's reinforcement at delta up to
-the cap): about {q(rows["loss_share_at_withdrawal"], 0.5) / max(1, q(ww, 0.5)):.0%} of the force a week, against 2022's ~3-8 %.
+the cap): about {weekly:.1%} of the force a week, against 2022's ~3-8 %.
 The 2022 loss figure is for the whole invasion force; the Kyiv axis's own is not published.
 `--priors` draws the front's parameters from `priors.toml` as well (`results/front/priors/`).
 

@@ -362,9 +362,7 @@ class Army:
                 else f"the stalled offensive is called off after losing "
                 f"{self.front.expedition_losses:,} of {committed:,} soldiers"
             )
-            self.model.log.record(
-                t, "front_collapse", f"{how}; {len(going)} units fall back home"
-            )
+            self.model.log.record(t, "front_collapse", f"{how}; {len(going)} units fall back home")
         elif going:
             self.defeat = sum(u.brought for u in going) / max(1, sum(u.brought for u in deployed))
 
