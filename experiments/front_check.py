@@ -200,7 +200,7 @@ def readme(rows: pd.DataFrame, command: str, draw_priors: bool) -> str:
     withdrew = f"{len(ww) / len(rows):.0%} of seeds withdraw by week {WEEKS}"
     return f"""# The war front against Russia's withdrawal from northern Ukraine, spring 2022
 
-    {command}
+Command: `{command}`
 
 The front module alone (no morale, no politics) on the Kyiv axis: {len(rows)} seeds, each
 drawing the Russian force (30,000-40,000 in battalion groups of 700-1,000), Ukraine's forces

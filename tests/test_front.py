@@ -192,7 +192,8 @@ def test_the_kyiv_check_writes_its_readme_csv_and_figure(tmp_path, experiment):
     check = experiment("front_check")
     check.main(["--seeds", "12", "--out", str(tmp_path)])
     readme = (tmp_path / "README.md").read_text()
-    assert readme.splitlines()[2].strip().startswith("python experiments/front_check.py")
+    command = f"python experiments/front_check.py --seeds 12 --out {tmp_path}"
+    assert readme.splitlines()[2] == f"Command: `{command}`"
     rows = np.genfromtxt(tmp_path / "front_check.csv", delimiter=",", names=True, dtype=None)
     assert len(rows) == 12
     assert (tmp_path / "front_check.png").stat().st_size > 0
