@@ -24,7 +24,7 @@ from abm.belarus.actors.lukashenko import (
     unmet_demand,
 )
 from abm.belarus.actors.security import substitution_backing, success_odds
-from abm.belarus.mechanisms.combat import expected_loss_share, lanchester_week
+from abm.belarus.mechanisms.combat import expected_loss_share
 from abm.belarus.mechanisms.coordination import cascade, thresholds
 from abm.belarus.mechanisms.economy import (
     dependence_step,
@@ -46,23 +46,8 @@ def switched_off(*switches: str):
 
 
 # ---------------------------------------------------------------------------- combat
-def test_a_stronger_ukraine_inflicts_more_losses_and_never_more_than_the_unit_has():
-    strengths = np.array([1500, 1200, 900])
-    mean_losses = []
-    for enemy in (20_000, 60_000, 180_000):
-        rng = np.random.default_rng(0)
-        draws = [lanchester_week(strengths, enemy, 0.008, 0.004, rng)[0] for _ in range(200)]
-        assert all((d >= 0).all() and (d <= strengths).all() for d in draws)
-        mean_losses.append(np.mean([d.sum() for d in draws]))
-    assert mean_losses[0] < mean_losses[1] < mean_losses[2]
-    # aimed fire: expected weekly losses alpha * U (here 0.008 * 60,000 = 480)
-    assert mean_losses[1] == pytest.approx(3600 * (1 - np.exp(-0.008 * 60_000 / 3600)), rel=0.05)
-
-
-def test_no_enemy_or_no_expedition_means_no_losses():
-    rng = np.random.default_rng(0)
-    assert lanchester_week(np.array([100]), 0.0, 0.01, 0.01, rng)[0].sum() == 0
-    assert lanchester_week(np.array([0, 0]), 5e4, 0.01, 0.01, rng)[0].sum() == 0
+# (the war front itself is tested in tests/test_front.py)
+def test_lukashenko_expects_no_losses_without_an_expedition_and_more_over_a_longer_horizon():
     assert expected_loss_share(60_000, 0, 0.01, 26) == 0.0
     assert (
         0

@@ -84,8 +84,9 @@ def test_faces_are_mesa_agents_with_an_orientation():
 
 # ------------------------------------------------------------------ mechanism directions
 def test_a_stronger_ukraine_raises_deployed_losses():
+    """The cap on Ukraine's sector force binds below the expedition (18,600 x kappa 1)."""
     common = dict(steps=30, forced_intervention_week=1, mech_revolt=False)
-    weak = run(ukraine_strength=20_000, **common).series()["casualties"].iloc[-1]
+    weak = run(ukraine_strength=5_000, **common).series()["casualties"].iloc[-1]
     strong = run(ukraine_strength=120_000, **common).series()["casualties"].iloc[-1]
     assert strong > 2 * weak > 0
 
@@ -121,10 +122,11 @@ def test_forced_intervention_puts_units_in_ukraine_and_breeds_mutiny():
 
 
 def test_an_intervention_is_logged_even_when_all_deployed_units_mutiny_that_week():
-    """Against a huge Ukrainian force every deployed unit is mauled and withdraws (mutinies)
-    in its first week, so none is in Ukraine at the week's end; the intervention must still
-    be logged, in the first week with casualties."""
-    m = run(steps=14, seed=1, forced_intervention_week=12, ukraine_strength=1_000_000)
+    """Against a huge Ukrainian force the expedition is routed and mauled in its first week,
+    so no unit is in Ukraine at the week's end; the intervention must still be logged, in
+    the first week with casualties."""
+    huge = dict(ukraine_strength=1_000_000, ukraine_sector_initial=1_000_000)
+    m = run(steps=14, seed=1, forced_intervention_week=12, **huge)
     df = m.series()
     first_fight = int(df.loc[df["casualties"] > 0, "step"].iloc[0])
     assert df["deployed_strength"].iloc[first_fight] == 0  # all withdrew by the week's end

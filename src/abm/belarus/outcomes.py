@@ -22,8 +22,9 @@ Logged only, not outcomes (``LOGGED_ONLY``): ``purge`` (Lukashenko rotates the c
 the unit he believes most penetrated), ``loyalist_ejection`` (a Moscow-installed loyalist
 toppled by revolt; unreachable since a collapse is absorbing, kept for old logs),
 ``russian_withdrawal`` (Russian troops leave when the uprising they policed is over),
-``no_occupation`` (Moscow lets Belarus go the week Lukashenko falls to a revolt) and
-``absorbed`` (the week a collapse ends the run's politics; ``BelarusModel.absorb``).
+``no_occupation`` (Moscow lets Belarus go the week Lukashenko falls to a revolt),
+``absorbed`` (the week a collapse ends the run's politics; ``BelarusModel.absorb``) and
+``front_collapse`` (the expedition's front is lost).
 
 Each is declared once in ``DECLARED`` (name, rank, description, colour); the run summary,
 the narrative, the sweep manifest (hence the report and its figures) and the dashboard all
@@ -62,7 +63,14 @@ DECLARED = (
 OUTCOMES = tuple(o.name for o in DECLARED if o.name != STATUS_QUO)
 #: Events logged for the record that are not outcomes: they never classify a run, have no
 #: ``week_<event>`` in the summary and do not stop a run from being status_quo.
-LOGGED_ONLY = ("purge", "loyalist_ejection", "russian_withdrawal", "no_occupation", "absorbed")
+LOGGED_ONLY = (
+    "purge",
+    "loyalist_ejection",
+    "russian_withdrawal",
+    "no_occupation",
+    "absorbed",
+    "front_collapse",
+)
 RANK = {o.name: o.rank for o in DECLARED}
 
 Event = tuple[int, str, str]

@@ -150,12 +150,27 @@ EXOGENOUS_PARAMS: list[Param] = [
     schedule(
         "ukraine_strength",
         60_000.0,
-        "Ukrainian force (quality-adjusted troops) a Belarusian expedition would face; "
-        "'his Belarusian army is no match for Ukrainian forces'",
+        "Ukrainian forces the wider war lets Ukraine spare for a Belarusian sector: the cap "
+        "on its sector force (which shifts toward front_kappa x the expedition); 'his "
+        "Belarusian army is no match for Ukrainian forces'",
         "troops",
         0.0,
         1_000_000.0,
-        source=ART + "; sized at > 1.2x Belarus's whole army (IISS 2022); low confidence",
+        source=ART + "; sized at > 1.2x Belarus's whole army (IISS 2022); the Kyiv defence "
+        "of March 2022 drew tens of thousands; low confidence, range 15,000-120,000",
+        group="exogenous",
+    ),
+    real(
+        "ukraine_sector_initial",
+        15_000.0,
+        "Ukrainian forces already on the northern border when a Belarusian expedition "
+        "crosses (the sector force's opening strength, at most ukraine_strength)",
+        "troops",
+        0.0,
+        1_000_000.0,
+        source="assumption: Ukraine has kept and fortified a northern grouping since 2022 "
+        "(a few brigades plus territorial defence); on 24 Feb 2022 the Kyiv axis was held by "
+        "~5,000-15,000; range 5,000-30,000",
         group="exogenous",
     ),
     schedule(

@@ -13,8 +13,10 @@ week's losses, by mutinied neighbours on the unit network (contagion), by an upr
 
 ``ArmyUnit`` holds one unit's rules (losses, morale, mutiny, answering an order against
 protesters); ``Army`` holds the units in index order and runs the army's week: deployment per
-support level, Lanchester attrition in Ukraine (``mechanisms.combat``), morale and mutiny,
-and orders against protesters in an uprising.
+support level, the losses of units clashing with internal security, the two-sided war front
+in Ukraine (``mechanisms.front``: units past the loss threshold withdraw, a rout brings the
+expedition home), morale and mutiny (defeat and casualties erode it), and orders against
+protesters in an uprising.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import numpy as np
 
 from abm.belarus.actors.kremlin import logistic
 from abm.belarus.actors.lukashenko_params import INTERVENTION_LEVEL
-from abm.belarus.mechanisms.combat import lanchester_week
+from abm.belarus.mechanisms.front import Front
 
 if TYPE_CHECKING:
     from abm.belarus.world_params import Inputs
@@ -67,13 +69,16 @@ def morale_step(
     uprising: float,
     pw_share: float,
     weakness: float,
+    defeat: float = 0.0,
 ) -> float:
     """One week of morale, in [0, 1].
 
     m' = m + recovery (m0 - m) - w_losses * loss_share - w_contagion * neighbours_mutinied
-         - w_protest * uprising * 2 pw_share - w_weakness * weakness.
-    ``uprising`` is the active share relative to the uprising threshold, capped at 1. With
-    mechanism 5 off, nothing erodes morale (defeat does not breed mutiny).
+         - w_protest * uprising * 2 pw_share - w_weakness * weakness - w_defeat * defeat.
+    ``uprising`` is the active share relative to the uprising threshold, capped at 1;
+    ``defeat`` the week's defeat at the front (a rout 1, else the share of the expedition
+    withdrawn combat-ineffective). With mechanism 5 off, nothing erodes morale (defeat does
+    not breed mutiny).
     """
     m = morale + p.morale_recovery * (morale0 - morale)
     if p.mech_revolt:
@@ -82,6 +87,7 @@ def morale_step(
             + p.morale_w_contagion * neighbours_mutinied
             + p.morale_w_protest * uprising * 2.0 * pw_share
             + p.morale_w_weakness * weakness
+            + p.morale_w_defeat * defeat
         )
     return min(1.0, max(0.0, m))
 
@@ -104,6 +110,26 @@ def refusal_probability(p: Values, pw_share: float, loyalty: float, morale: floa
     (1 - morale) - refusal_mid) / 0.1) (Paine 2022)."""
     index = pw_share + (1.0 - loyalty) + (1.0 - morale)
     return logistic((index - p.refusal_mid) / 0.1)
+
+
+#: How the intervention event names who decided it, by the ruler's ``decider``.
+DECIDERS = {
+    "moscow": "forced by Moscow",
+    "forced": "forced by Moscow",
+    "kremlin": "forced by Moscow",
+    "lukashenko": "chosen by Lukashenko",
+    "loyalist": "ordered by Moscow's loyalist",
+}
+
+
+def intervention_decider(decider: str | None, forced: bool, regime: str) -> str:
+    """Who sent the army into Ukraine: the ruler's ``decider`` when it keeps one, else read
+    from the forced week and the regime (a Moscow-installed loyalist obeys Moscow)."""
+    if decider:
+        return DECIDERS.get(str(decider).lower(), f"decided by {decider}")
+    if forced:
+        return "forced by Moscow"
+    return "ordered by Moscow's loyalist" if regime == "loyalist" else "chosen by Lukashenko"
 
 
 class ArmyUnit(mesa.Agent):
@@ -139,6 +165,8 @@ class ArmyUnit(mesa.Agent):
         self.mutiny_cause = ""
         self.ordered_internal = False  # ordered against protesters and obeying
         self.week_losses = 0
+        self.brought = 0  # soldiers it had when last sent into Ukraine
+        self.withdrawn = False  # pulled out combat-ineffective; never sent again
 
     @property
     def fighting(self) -> bool:
@@ -147,9 +175,19 @@ class ArmyUnit(mesa.Agent):
 
     def take_losses(self, lost: int) -> None:
         """Soldiers killed, wounded or captured this week (conserved: strength + losses)."""
-        self.week_losses = lost
+        self.week_losses += lost
         self.strength -= lost
         self.losses += lost
+
+    def send_to_front(self) -> None:
+        """Into Ukraine, counting the soldiers it brings (its withdrawal threshold's base)."""
+        self.location = UKRAINE
+        self.brought = self.strength
+
+    def withdraw(self) -> None:
+        """Combat-ineffective (or routed): back home, obeying, not to be sent again."""
+        self.withdrawn = True
+        self.location = self.home
 
     def mutiny(self, mode: str, cause: str) -> None:
         """Stop obeying; a unit in Ukraine withdraws home. Absorbing: mutinied units stay so."""
@@ -167,6 +205,7 @@ class ArmyUnit(mesa.Agent):
         uprising: float,
         uprising_on: bool,
         weakness: float,
+        defeat: float = 0.0,
     ) -> None:
         """Morale moves (``morale_step``); below the unit's own threshold it mutinies, in the
         way its location and soldiers dictate (``mutiny_mode``), and the cause is recorded."""
@@ -180,6 +219,7 @@ class ArmyUnit(mesa.Agent):
             uprising,
             self.pw_share,
             weakness,
+            defeat,
         )
         if not (p.mech_revolt and self.morale < self.threshold):
             return
@@ -194,6 +234,8 @@ class ArmyUnit(mesa.Agent):
             causes.append(f"{neighbours_mutinied:.0%} of neighbouring units mutinied")
         if uprising_on:
             causes.append("uprising at home")
+        if defeat > 0:
+            causes.append(f"defeat at the front ({defeat:.0%})")
         if weakness > 0.3:
             causes.append(f"regime looks weak ({weakness:.2f})")
         cause = (
@@ -245,8 +287,12 @@ class Army:
         self.network = unit_network(n)
         self.neighbours = [list(self.network.neighbors(i)) for i in range(n)]
         self.initial = int(strengths.sum())
-        self.casualties_week = 0
-        self.enemy_losses = 0.0
+        self.casualties_week = 0  # soldiers lost at the front this week
+        self.clash_losses_week = 0  # soldiers lost clashing with internal security
+        self.enemy_losses = 0  # Ukrainian soldiers lost on the sector this week
+        self.defeat = 0.0  # this week's defeat at the front (read by morale)
+        self.front = Front(p)
+        self.expedition_formed = False  # an expedition is in the field (not yet recalled)
         self.internal_people = 0.0  # police-equivalents of units obeying orders at home
         self._deployed_logged = False
         self._mutinied_seen: set[int] = set()
@@ -259,54 +305,109 @@ class Army:
 
     # ------------------------------------------------------------------------ the week
     def week(self, t: int, x: Inputs) -> None:
-        """Deploy (logging the first intervention before combat), fight, lose morale and
-        mutiny, then answer orders against protesters."""
-        p = self.p
-        self.deploy()
+        """Deploy (logging the first intervention before combat), lose soldiers in clashes
+        with internal security, fight on the front, lose morale and mutiny, then answer
+        orders against protesters."""
+        self.deploy(t)
         self.record_intervention(t)
-        deployed = [u for u in self.units if u.fighting]
         for u in self.units:
             u.week_losses = 0
-        self.casualties_week = 0
-        if deployed:
-            losses, self.enemy_losses = lanchester_week(
-                np.array([u.strength for u in deployed]),
-                x.ukraine_strength,
-                p.lanchester_alpha,
-                p.lanchester_beta,
-                self.rng,
-            )
-            for u, loss in zip(deployed, losses, strict=True):
-                u.take_losses(int(loss))
-            self.casualties_week = int(losses.sum())
+        self.clashes()
+        self.fight(t, x.ukraine_strength)
         self.morale_and_mutiny()
         self.orders_against_protesters()
 
-    def deploy(self) -> None:
-        """At direct intervention, send the most loyal garrison units until ``deploy_share``
-        of the army's strength is in Ukraine; below it, bring loyal units home."""
+    def clashes(self) -> None:
+        """Units that mutinied into clashes with internal security lose soldiers too: each
+        one with probability ``clash_army_loss`` a week (binomial per unit)."""
+        clashing = [u for u in self.units if u.mutinied and u.mutiny_mode == "clash"]
+        self.clash_losses_week = 0
+        if not clashing or self.p.clash_army_loss <= 0:
+            return
+        lost = self.rng.binomial([u.strength for u in clashing], self.p.clash_army_loss)
+        for u, n in zip(clashing, lost, strict=True):
+            u.take_losses(int(n))
+        self.clash_losses_week = int(lost.sum())
+
+    def fight(self, t: int, cap: float) -> None:
+        """One week on the front (``mechanisms.front``): both sides' losses, then units past
+        the loss threshold withdraw; a rout withdraws them all and ends the expedition. The
+        week's defeat (rout = 1, else the withdrawn share of the expedition) erodes every
+        unit's morale."""
+        deployed = [u for u in self.units if u.fighting]
+        self.casualties_week = 0
+        self.enemy_losses = 0
+        self.defeat = 0.0
+        if not deployed:
+            return
+        strengths = np.array([u.strength for u in deployed])
+        committed = sum(u.brought for u in self.units if u.brought > 0)
+        losses, withdraw = self.front.week(
+            strengths, np.array([u.brought for u in deployed]), cap, self.rng, committed
+        )
+        for u, loss in zip(deployed, losses, strict=True):
+            u.take_losses(int(loss))
+        self.casualties_week = int(losses.sum())
+        self.enemy_losses = self.front.week_losses
+        going = [u for u, w in zip(deployed, withdraw, strict=True) if w]
+        for u in going:
+            u.withdraw()
+        if self.front.collapsed:
+            self.defeat = 1.0
+            left = int(strengths.sum() - losses.sum())
+            how = (
+                f"Ukraine routes the Belarusian expedition ({self.front.ukraine:,} Ukrainian "
+                f"soldiers against {left:,})"
+                if self.front.outcome == "routed"
+                else f"the stalled offensive is called off after losing "
+                f"{self.front.expedition_losses:,} of {committed:,} soldiers"
+            )
+            self.model.log.record(t, "front_collapse", f"{how}; {len(going)} units fall back home")
+        elif going:
+            self.defeat = sum(u.brought for u in going) / max(1, sum(u.brought for u in deployed))
+
+    def deploy(self, t: int = 0) -> None:
+        """At direct intervention, form the expedition once: the most loyal garrison units
+        until ``deploy_share`` of the army's strength is in Ukraine. Its units are not
+        replaced: one that withdraws or mutinies leaves the expedition smaller, and an
+        expedition with no unit left fighting has lost the front. Below the intervention
+        level, bring the units home (a later intervention forms a new expedition)."""
         m = self.model
         in_power = m.regime in ("lukashenko", "loyalist")
-        if m.support_level >= INTERVENTION_LEVEL and in_power:
-            total = self.obeying_strength
-            there = self.deployed_strength
-            candidates = sorted(
-                (
-                    u
-                    for u in self.units
-                    if u.location == GARRISON and not u.mutinied and not u.ordered_internal
-                ),
-                key=lambda u: -u.loyalty,
-            )
-            for u in candidates:
-                if there >= self.p.deploy_share * total:
-                    break
-                u.location = UKRAINE
-                there += u.strength
-        else:
+        if not (m.support_level >= INTERVENTION_LEVEL and in_power):
             for u in self.units:
                 if u.fighting:
                     u.location = u.home
+            self.expedition_formed = False
+            return
+        if self.front.collapsed:
+            return
+        if self.expedition_formed:
+            if self.deployed_strength == 0:
+                self.front.collapsed = True
+                self.model.log.record(
+                    t,
+                    "front_collapse",
+                    "no Belarusian unit is left fighting in Ukraine: the expedition has "
+                    "withdrawn or mutinied",
+                )
+            return
+        total = self.obeying_strength
+        there = 0
+        candidates = sorted(
+            (
+                u
+                for u in self.units
+                if u.location == GARRISON and not (u.mutinied or u.ordered_internal or u.withdrawn)
+            ),
+            key=lambda u: -u.loyalty,
+        )
+        for u in candidates:
+            if there >= self.p.deploy_share * total:
+                break
+            u.send_to_front()
+            there += u.strength
+        self.expedition_formed = there > 0
 
     def record_intervention(self, t: int) -> None:
         """Log the intervention the first week Belarusian units are in Ukraine, right after
@@ -316,8 +417,11 @@ class Army:
             return
         self._deployed_logged = True
         m = self.model
-        forced = 0 <= self.p.forced_intervention_week <= t
-        why = "forced by Moscow" if forced else "chosen as the safest course"
+        why = intervention_decider(
+            getattr(m.ruler, "decider", None),
+            forced=0 <= self.p.forced_intervention_week <= t,
+            regime=m.regime,
+        )
         m.log.record(
             t,
             "intervention",
@@ -336,7 +440,7 @@ class Army:
                 continue
             nb = self.neighbours[u.index]
             nb_share = float(mutinied[nb].mean()) if nb else 0.0
-            u.morale_week(self.p, nb_share, uprising, m.uprising_on, m.weakness)
+            u.morale_week(self.p, nb_share, uprising, m.uprising_on, m.weakness, self.defeat)
 
     def orders_against_protesters(self) -> None:
         """In an uprising the regime orders garrison units against protesters, most loyal
