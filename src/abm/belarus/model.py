@@ -111,6 +111,8 @@ SERIES = (
     "weakness",
     "in_power",
     "purges",
+    "coup_round",  # week of the substitution attempt under way (0: none)
+    "coup_moscow_share",  # Moscow's share of the committed capital-weighted capacity
 )
 
 
@@ -243,6 +245,7 @@ class BelarusModel(mesa.Model):
         self.citizens.legitimacy_shock = x.legitimacy_shock
         self.kremlin.reassess(x)
         self.kremlin.act(t)
+        self.security.coup_week(t)
         self.ruler.govern(t, x)
         self.kremlin.react()
         self.army.week(t, x)
@@ -404,6 +407,8 @@ def _reporter(name: str):
         "security_backing": lambda m: m.security.backing,
         "in_power": lambda m: int(m.ruler.in_power),
         "purges": lambda m: m.ruler.purges,
+        "coup_round": lambda m: m.security.coup_round,
+        "coup_moscow_share": lambda m: m.security.coup_moscow_share,
         **{name: (lambda m, name=name: getattr(m.books, name)) for name in BOOKS_SERIES},
     }
     return getters.get(name, lambda m: getattr(m, name))
