@@ -91,11 +91,11 @@ class Standing:
 
 def opening(players: Players, loyal_core: float, draws: int = 1) -> Standing:
     """Round 1's first moves: Moscow's penetrated personnel and outside force on its side,
-    the ruler's loyal core on his."""
+    the ruler's loyal core on his (none in a unit that will not defend him: a mutinied one)."""
     cap = np.broadcast_to(players.capacity, (draws, len(players))).astype(np.float64)
     moscow = np.where(players.decides, players.alignment * cap, cap)
     core = loyal_core * players.loyalty * (1.0 - players.alignment)
-    ruler = np.where(players.decides, core * cap, 0.0)
+    ruler = np.where(players.decides & players.can_defend, core * cap, 0.0)
     choice = np.where(players.decides, WAIT, JOIN) * np.ones((draws, 1), dtype=np.int8)
     return Standing(cap, moscow, ruler, choice.astype(np.int8))
 
