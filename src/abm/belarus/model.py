@@ -9,8 +9,9 @@ actor whose rules it is:
    (mechanism 1), which scales leverage; Moscow sets its demand (doctrine, mechanism 3;
    last week's warning, mechanism 7) and deepens penetration (mechanism 4).
 3. Kremlin acts on last week's state: intervenes inside Belarus if an uprising threatens the
-   Union State (mechanism 5), else may attempt a substitution (mechanism 4), resolved by
-   threshold coordination among the security units.
+   Union State (mechanism 5), else may attempt a substitution (mechanism 4): a contested
+   coup among the security units and the capital's garrison, one round a week
+   (``mechanisms/coup.py``); this week's round is played right after.
 4. The ruler governs: Lukashenko (while in power) estimates both fears with noise and picks
    a support level (mechanism 2), uses the NATO excuse (6), warns (7), orders repression (8)
    and may purge a penetrated service; a Moscow-installed loyalist complies; a forced
