@@ -9,8 +9,10 @@ Writes into results/coup/ (or --out):
 - attempts.csv: one row per attempt (scenario, seed, week, rounds played, outcome, Moscow's
   share of the committed capital-weighted capacity after each round, Moscow's estimated odds
   in the week it moved);
+- forced.csv: Moscow forced to move in week 1 over a grid of initial penetration (the game's
+  own success curve, apart from Moscow's choice of when to move);
 - README.md: the command and, per scenario, runs, attempts, success share (with a Wilson
-  95 % interval), rounds and the backing over rounds.
+  95 % interval), rounds and the backing over rounds; then the forced attempts' table.
 
 Each run is ``BelarusModel({"scenario": S}, rng=seed)`` for seed 0 .. N-1 over the scenario's
 steps, so every attempt can be replayed alone. Run against a checkout without contested coups
@@ -31,6 +33,9 @@ from abm.belarus.scenarios import get_scenario
 
 SCENARIOS = ("baseline", "rising_desperation", "deep_penetration")
 POWELL_THYNE = 0.48
+#: Initial penetration of the forced attempts (Moscow moves in week 1 whatever its odds).
+FORCED_PENETRATION = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+FORCED_CITIZENS = 1_000  # a coup's four weeks barely depend on the citizens' scale
 
 
 def attempts_of(scenario: str, seed: int, citizens: int | None) -> list[dict]:
@@ -57,6 +62,48 @@ def attempts_of(scenario: str, seed: int, citizens: int | None) -> list[dict]:
         row["outcome"] = "success" if (end in wins or w in wins) else "failure"
         rows.append(row)
     return rows
+
+
+def forced_attempt(penetration: float, seed: int) -> dict:
+    """Moscow moves in week 1 (``sub_bias`` 50) at this initial penetration: the attempt's
+    verdict and length, whatever Moscow's odds - the game alone, not Moscow's choice of
+    when to play it."""
+    m = BelarusModel(
+        {"penetration_initial": penetration, "sub_bias": 50.0, "n_citizens": FORCED_CITIZENS},
+        rng=seed,
+        faces=False,
+    )
+    m.step()
+    while m.security.coup is not None:
+        m.step()
+    rounds = m.series()["coup_round"].to_numpy()
+    k = 1
+    while k + 1 < len(rounds) and rounds[k + 1] == k + 1:
+        k += 1
+    won = any(e == "substitution" for _, e, _ in m.events)
+    return {"penetration_initial": penetration, "seed": seed, "rounds": k, "success": won}
+
+
+def forced_table(seeds: int) -> pd.DataFrame:
+    """Per initial penetration: success share (Wilson 95 %) and mean rounds of forced
+    attempts."""
+    rows = [forced_attempt(a, s) for a in FORCED_PENETRATION for s in range(seeds)]
+    df = pd.DataFrame(rows)
+    out = []
+    for a, d in df.groupby("penetration_initial"):
+        k, n = int(d["success"].sum()), len(d)
+        lo, hi = wilson(k, n)
+        out.append(
+            {
+                "penetration_initial": a,
+                "attempts": n,
+                "success_share": k / n,
+                "ci_low": lo,
+                "ci_high": hi,
+                "mean_rounds": float(d["rounds"].mean()),
+            }
+        )
+    return pd.DataFrame(out)
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -116,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, default=30)
     ap.add_argument("--citizens", type=int, default=None, help="n_citizens (default: model's)")
     ap.add_argument("--out", type=Path, default=Path("results/coup"))
+    ap.add_argument("--no-forced", action="store_true", help="skip the forced attempts")
     a = ap.parse_args(argv)
     rows = [r for sc in SCENARIOS for s in range(a.seeds) for r in attempts_of(sc, s, a.citizens)]
     df = pd.DataFrame(rows)
@@ -132,6 +180,17 @@ def main(argv: list[str] | None = None) -> int:
         + markdown(table)
     )
     print(table.to_string(index=False))
+    if not a.no_forced:
+        forced = forced_table(a.seeds)
+        forced.to_csv(a.out / "forced.csv", index=False)
+        with (a.out / "README.md").open("a") as fh:
+            fh.write(
+                "\n## The game alone: Moscow forced to move in week 1\n\n"
+                f"`sub_bias` = 50, {FORCED_CITIZENS:,} citizens, {a.seeds} seeds per initial "
+                "penetration (the scenarios' attempts come when Moscow's odds are high; these "
+                "show the game's own success curve).\n\n" + markdown(forced)
+            )
+        print(forced.to_string(index=False))
     return 0
 
 

@@ -108,11 +108,13 @@ def belief_moscow_wins(
     u of all capacity may still break either way (uniformly, for all it knows). With neither
     noise nor anyone uncommitted it knows the outcome: 1 if ahead, 0 if behind, 1/2 if tied."""
     margin = np.asarray(margin, dtype=np.float64)[..., None]
-    scale = np.sqrt(noise**2 + np.asarray(uncommitted, dtype=np.float64)[..., None] ** 2 / 3.0)
+    u = np.asarray(uncommitted, dtype=np.float64)[..., None]
     signal = margin + noise * shocks
-    known = np.sign(signal) * 0.5 + 0.5
+    if noise > 0.0:
+        return ndtr(signal / np.sqrt(noise**2 + u**2 / 3.0))
+    scale = np.broadcast_to(u / np.sqrt(3.0), signal.shape)
     z = np.divide(signal, scale, out=np.zeros_like(signal), where=scale > 0)
-    return np.where(scale > 0, ndtr(z), known)
+    return np.where(scale > 0, ndtr(z), np.sign(signal) * 0.5 + 0.5)
 
 
 def choose(players: Players, belief: np.ndarray, losing_cost: float) -> np.ndarray:
@@ -192,13 +194,22 @@ def imagined_odds(players: Players, p: Mapping, shocks: np.ndarray) -> float:
     common random numbers, every round played at once; a draw decided early stays decided."""
     draws, rounds, _ = shocks.shape
     standing = opening(players, p["coup_loyal_core"], draws)
-    outcome = np.full(draws, UNDECIDED, dtype=np.int8)
+    live = np.arange(draws)  # the draws still undecided
+    wins = 0
     for k in range(min(rounds, int(p["coup_max_rounds"]))):
-        standing, _, now = play_round(players, standing, shocks[:, k, :], p)
-        outcome = np.where(outcome == UNDECIDED, now, outcome)
-        if not (outcome == UNDECIDED).any():
+        standing, _, now = play_round(players, standing, shocks[live, k, :], p)
+        wins += int(np.count_nonzero(now == MOSCOW_WINS))
+        going = now == UNDECIDED
+        if not going.any():
             break
-    return float(np.mean(outcome == MOSCOW_WINS))
+        live = live[going]
+        standing = Standing(*(x[going] for x in astuple_shallow(standing)))
+    return wins / draws
+
+
+def astuple_shallow(standing: Standing) -> tuple[np.ndarray, ...]:
+    """The standing's arrays in field order (``dataclasses.astuple`` would copy them)."""
+    return (standing.capacity, standing.moscow, standing.ruler, standing.choice)
 
 
 def capital_garrison(army_units: Sequence, share: float) -> list:
