@@ -113,7 +113,7 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     p = k / n
     mid = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (mid - half, mid + half)
+    return (max(0.0, mid - half), min(1.0, mid + half))
 
 
 def summary(df: pd.DataFrame, seeds: int) -> pd.DataFrame:
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     df.to_csv(a.out / "attempts.csv", index=False)
     cmd = "python experiments/coup_check.py " + " ".join(argv if argv is not None else sys.argv[1:])
     (a.out / "README.md").write_text(
-        f"# Contested coups across scenarios\n\n    {cmd.strip()}\n\n"
+        f"# Contested coups across scenarios\n\nCommand: `{cmd.strip()}`\n\n"
         f"{a.seeds} seeds per scenario. Success share beside Powell & Thyne (2011): "
         f"~{POWELL_THYNE:.0%} of coup attempts worldwide 1950-2010 succeed (a comparison, "
         "not a target). `moscow_share_round_k`: Moscow's share of the committed "
