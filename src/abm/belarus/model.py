@@ -12,7 +12,9 @@ actor whose rules it is:
    (mechanism 4).
 3. Kremlin acts on last week's state: its troops leave once an uprising they policed is
    over; it may send troops to police Minsk for a ruler facing an uprising (mechanism 5);
-   else it weighs a substitution against keeping him (mechanism 4) and may attempt it.
+   else it weighs a substitution against keeping him (mechanism 4) and may attempt it:
+   a contested coup among the security units and the capital's garrison, one round a
+   week (``mechanisms/coup.py``); this week's round is played right after.
 4. The ruler governs: Lukashenko (while in power) estimates both fears with noise and picks
    a support level (mechanism 2), uses the NATO excuse (6), warns (7), orders repression (8)
    and may purge a penetrated service; a Moscow-installed loyalist complies; a forced
@@ -121,6 +123,8 @@ SERIES = (
     "purges",
     "instability",  # Moscow's perceived risk of instability in Belarus
     "absorbed",  # 1 from the week the run's politics ended (a collapse), else 0
+    "coup_round",  # week of the substitution attempt under way (0: none)
+    "coup_moscow_share",  # Moscow's share of the committed capital-weighted capacity
 )
 
 
@@ -259,6 +263,7 @@ class BelarusModel(mesa.Model):
         phases = (
             lambda: self.kremlin.reassess(x),
             lambda: self.kremlin.act(t),
+            lambda: self.security.coup_week(t),
             lambda: self.ruler.govern(t, x),
             self.kremlin.react,
             lambda: self.army.week(t, x),
@@ -449,6 +454,8 @@ def _reporter(name: str):
         "purges": lambda m: m.ruler.purges,
         "instability": lambda m: m.kremlin.instability,
         "absorbed": lambda m: int(m.absorbed),
+        "coup_round": lambda m: m.security.coup_round,
+        "coup_moscow_share": lambda m: m.security.coup_moscow_share,
         **{name: (lambda m, name=name: getattr(m.books, name)) for name in BOOKS_SERIES},
     }
     return getters.get(name, lambda m: getattr(m, name))

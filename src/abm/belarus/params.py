@@ -24,6 +24,7 @@ from abm.belarus.actors.lukashenko_params import (
     SUPPORT_LEVELS,
 )
 from abm.belarus.actors.security_params import SECURITY_PARAMS
+from abm.belarus.mechanisms.coup_params import COUP_PARAMS
 from abm.belarus.mechanisms.detention_params import DETENTION_PARAMS
 from abm.belarus.mechanisms.prosecution_params import PROSECUTION_PARAMS
 from abm.belarus.mechanisms.switches import EXTENSIONS, MECHANISMS, SWITCH_PARAMS
@@ -59,6 +60,7 @@ BELARUS_PARAMS = ParamSet(
     + LUKASHENKO_PARAMS
     + ARMY_PARAMS
     + SECURITY_PARAMS
+    + COUP_PARAMS
     + OUTCOME_PARAMS
 )
 

@@ -419,11 +419,16 @@ class Kremlin(mesa.Agent):
         return self.model.security.odds(alignment, self.substitution_seed())
 
     def attempt_substitution(self, t: int) -> None:
-        """Moscow moves; the services coordinate on a side. Success installs a loyalist;
-        failure relieves some exasperation and he rotates the chiefs Moscow counted on."""
-        p, m = self.p, self.model
+        """Moscow moves: its penetrated personnel and outside force (Russian troops hosted
+        in Belarus, pro-Russian support) commit, and the services and the capital's garrison
+        choose sides over the following weeks (``mechanisms.coup``, one round a week from
+        this one). One attempt at a time."""
+        m = self.model
+        if m.security.coup is not None:
+            return
         self.attempts += 1
-        backing = m.security.back_substitution(self.substitution_seed(), m.actor_rng)
+        outside = max(0.0, self.substitution_seed()) * float(m.security.capacity().sum())
+        coup = m.security.launch_coup(t, outside)
         why = (
             f"exasperation {self.exasperation:.2f}, desperation {self.desperation:.2f}, "
             f"estimated odds {self.odds:.2f}, indispensability {self.indispensability:.2f}"
@@ -431,20 +436,10 @@ class Kremlin(mesa.Agent):
         m.log.record(
             t,
             "substitution_attempt",
-            f"Moscow moves ({why}); {backing:.0%} of security capacity backs it",
+            f"Moscow moves ({why}) with {outside:,.0f} people beside its penetrated "
+            f"personnel; at the outset Moscow holds {coup.moscow_share:.0%} of the committed "
+            "capital-weighted capacity",
         )
-        if backing >= p.substitution_success_share:
-            m.log.record(
-                t,
-                "substitution",
-                f"{backing:.0%} of security capacity backed "
-                "Moscow's candidate; a loyalist is installed",
-            )
-            m.eject(t, "replaced by Moscow's loyalist (substitution)", "loyalist")
-        else:
-            self.exasperation *= 1.0 - p.failed_attempt_relief
-            m.security.rotate_penetrated()
-            m.ruler.weeks_since_purge = 0
 
     # ------------------------------------------------------ Russian troops inside Belarus
     def threatened(self) -> bool:

@@ -7,7 +7,9 @@ Lukashenko and Moscow". Article: "Moscow has penetrated the country's security s
 Each unit has a capacity (people), a home region (capital or the rest), a loyalty to
 Lukashenko personally and an alignment with Moscow (penetration). The units together supply
 the police presence on the citizen grid (``police_people``), and in a substitution or an
-uprising each unit backs a side when it expects enough others to (``mechanisms.coordination``).
+uprising each unit backs a side when it expects enough others to: a substitution attempt is a
+contested coup over rounds, with the capital's garrison units (``mechanisms.coup``); an
+uprising a defection cascade (``mechanisms.coordination``).
 
 ``SecurityUnit`` holds one unit's rules (penetration, purges, duty); ``SecurityServices``
 holds the units in the order of battle and runs the services' week: damage from clashing
@@ -28,11 +30,18 @@ import mesa
 import numpy as np
 
 from abm.belarus.mechanisms.coordination import cascade, thresholds
+from abm.belarus.mechanisms.coup import (
+    CoupAttempt,
+    Players,
+    army_capacity,
+    capital_garrison,
+    imagined_odds,
+)
 
 if TYPE_CHECKING:
     from abm.params import Values
 
-#: Imagined shock draws behind every success-odds estimate (common random numbers).
+#: Imagined attempts behind every success-odds estimate (common random numbers).
 ODDS_DRAWS = 64
 
 CAPITAL, REST = 0, 1
@@ -155,14 +164,18 @@ class SecurityServices:
         self.units = [SecurityUnit(model, spec, p) for spec in ORDER_OF_BATTLE]
         #: each unit's private disposition to defect in an uprising, fixed for the run
         self.defect_shock = rng.normal(0.0, p.coordination_noise, len(self.units))
-        # Imagined shocks for the odds; ``imagine`` draws them once the army is built, so
-        # the seed's draws keep their order (until then every imagined draw is the mean).
-        self.odds_shocks = np.zeros((ODDS_DRAWS, len(self.units)))
+        # Imagined signal shocks for the odds, (draws, rounds, players); ``imagine`` draws
+        # them once the army is built (the capital garrison's units are players too).
+        self.odds_shocks = np.zeros((ODDS_DRAWS, p.coup_max_rounds, len(self.units) + 1))
+        self.coup: CoupAttempt | None = None  # the substitution attempt under way, if any
+        self.coup_round = 0  # this week's round of it (0: none)
+        self.coup_moscow_share = 0.0  # Moscow's share of the committed capacity after it
 
     def imagine(self, rng: np.random.Generator) -> None:
-        """Draw the imagined shocks behind every success-odds estimate (common random
+        """Draw the imagined signal shocks behind every success-odds estimate (common random
         numbers; drawn once, after the army is built)."""
-        self.odds_shocks = rng.standard_normal((ODDS_DRAWS, len(self.units)))
+        n = len(self.units) + len(self.garrison()) + 1
+        self.odds_shocks = rng.standard_normal((ODDS_DRAWS, self.p.coup_max_rounds, n))
 
     def __iter__(self):
         return iter(self.units)
@@ -270,27 +283,61 @@ class SecurityServices:
             u.penetrate(effort)
 
     def odds(self, alignment: np.ndarray, seed: float) -> float:
-        """Success odds of a substitution at this ``alignment`` (true or estimated)."""
+        """Success odds of a substitution at this ``alignment`` (true or estimated): the
+        share of imagined attempts (``mechanisms.coup``, fixed common random numbers, so the
+        estimate moves smoothly with the state and costs no random draws) Moscow wins, its
+        outside force being ``seed`` x the services' capacity."""
+        outside = max(0.0, seed) * float(self.capacity().sum())
+        return imagined_odds(self.coup_players(alignment, outside), self.p, self.odds_shocks)
+
+    def garrison(self) -> list:
+        """The army units near the capital that take part in a coup."""
+        return capital_garrison(self.model.army.units, self.p.capital_garrison_share)
+
+    def coup_players(self, alignment: np.ndarray, outside: float) -> Players:
+        """The players of a coup: the security units (at ``alignment``), the capital's
+        garrison units (their alignment ``coup_army_affinity`` x the services' mean) and
+        Moscow's outside force of ``outside`` people, last."""
         p = self.p
-        return success_odds(
-            self.capacity(),
-            self.loyalty(),
-            alignment,
-            seed,
-            p.coordination_slope,
-            p.coordination_noise * self.odds_shocks,
-            p.substitution_success_share,
+        army = self.garrison()
+        cap = self.capacity()
+        alignment = np.asarray(alignment, dtype=np.float64)
+        mean = float((cap * alignment).sum() / cap.sum()) if cap.sum() > 0 else 0.0
+        n_sec, n_army = len(self.units), len(army)
+        in_capital = [u.region == CAPITAL for u in self.units] + [True] * n_army + [False]
+        return Players(
+            capacity=np.array(
+                [*cap, *(army_capacity(u, p.coup_army_weight) for u in army), outside]
+            ),
+            weight=np.where(in_capital, p.coup_capital_weight, 1.0),
+            loyalty=np.array([*self.loyalty(), *(u.loyalty for u in army), 0.0]),
+            alignment=np.array(
+                [*alignment, *np.full(n_army, min(1.0, p.coup_army_affinity * mean)), 1.0]
+            ),
+            can_defend=np.array(
+                [*(not u.defected for u in self.units), *(not u.mutinied for u in army), False]
+            ),
+            decides=np.arange(n_sec + n_army + 1) < n_sec + n_army,
         )
 
-    def back_substitution(self, seed: float, rng: np.random.Generator) -> float:
-        """Share of capacity that backs Moscow in an actual attempt (fresh shocks)."""
-        p = self.p
-        shocks = rng.normal(0.0, p.coordination_noise, len(self.units))
-        loyalty, alignment = self.loyalty(), self.alignment()
-        backing = substitution_backing(
-            self.capacity(), loyalty, alignment, max(0.0, seed), p.coordination_slope, shocks
-        )
-        return float(backing[0])
+    def launch_coup(self, t: int, outside: float) -> CoupAttempt:
+        """Moscow moves with ``outside`` people beside its penetrated personnel; the attempt
+        plays its rounds in ``coup_week``."""
+        army = self.garrison()
+        players = self.coup_players(self.alignment(), outside)
+        self.coup = CoupAttempt(self.model, t, players, self.units, army)
+        return self.coup
+
+    def coup_week(self, t: int) -> None:
+        """This week's round of the attempt under way, if any (model.step, before the ruler
+        governs); the attempt ends at its verdict or after ``coup_max_rounds`` rounds."""
+        self.coup_round, self.coup_moscow_share = 0, 0.0
+        if self.coup is None:
+            return
+        going = self.coup.week(t, self.model.actor_rng)
+        self.coup_round, self.coup_moscow_share = self.coup.round, self.coup.moscow_share
+        if not going:
+            self.coup = None
 
     def rotate_penetrated(self) -> None:
         """After a failed attempt he rotates the chiefs of the services Moscow counted on

@@ -50,11 +50,12 @@ SECURITY_PARAMS: list[Param] = [
     real(
         "coordination_noise",
         0.15,
-        "s.d. of a unit's private threshold shock at the moment of decision",
+        "s.d. of a unit's private threshold shock when it decides whether to defect in an "
+        "uprising (a coup's signals have their own noise, coup_signal_noise)",
         "share",
         0.0,
         1.0,
-        source="Powell & Thyne 2011: ~48 % of coup attempts succeed",
+        source="Granovetter 1978 (heterogeneous thresholds); assumption 0.05-0.3",
         group="security",
     ),
     real(
