@@ -42,6 +42,7 @@ def set_street(m: BelarusModel, turnout_ratio: float, pro_western: float) -> Non
 
 
 def hazard_on(m: BelarusModel) -> float:
+    m.security.coup = None  # an attempt launched by an earlier call would suspend the gamble
     m.kremlin.read_unrest()
     m.kremlin.act(1)
     return m.kremlin.hazard
