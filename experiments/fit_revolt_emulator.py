@@ -109,6 +109,22 @@ INPUTS = (
 )
 
 
+def with_ranges(inputs: tuple[Input, ...], overrides: list[str], error) -> tuple[Input, ...]:
+    """``inputs`` with each ``NAME=LOW,HIGH`` of ``overrides`` as its new range (the sweep
+    spec checks the values against the parameter's own bounds)."""
+    by_name = {i.name: i for i in inputs}
+    for text in overrides:
+        name, _, span = text.partition("=")
+        if name not in by_name:
+            error(f"--range {text!r}: NAME must be a design input: {', '.join(by_name)}")
+        try:
+            low, high = (float(v) for v in span.split(","))
+        except ValueError:
+            error(f"--range {text!r}: expected NAME=LOW,HIGH with two numbers")
+        by_name[name] = by_name[name]._replace(low=low, high=high, source="--range")
+    return tuple(by_name.values())
+
+
 # ------------------------------------------------------------------------------ the sweeps
 def specs(args) -> dict[str, Any]:
     """One sweep per forced level, identical but for ``forced_level``: the same design
@@ -116,7 +132,9 @@ def specs(args) -> dict[str, Any]:
     and ``baseline``: the default parameters, every level forced from ``--baseline-week``."""
     from abm.sweep import SweepSpec
 
-    vary: dict[str, Any] = {i.name: {"range": [i.low, i.high], "scale": i.scale} for i in INPUTS}
+    vary: dict[str, Any] = {
+        i.name: {"range": [i.low, i.high], "scale": i.scale} for i in args.inputs
+    }
     vary["forced_intervention_week"] = {"range": [args.first_week, args.last_week]}
     common = {
         "model": "belarus",
@@ -584,6 +602,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", default=None, help="sweep folders (default out/emulator)")
     ap.add_argument("--out", default=None, help="results folder (default results/emulator)")
     ap.add_argument("--json", default=None, help="emulator file (default: the model's own)")
+    ap.add_argument(
+        "--range",
+        action="append",
+        default=[],
+        metavar="NAME=LOW,HIGH",
+        help="another range for a design input (e.g. to widen it toward revolts)",
+    )
     ap.add_argument("--quick", action="store_true", help="12 points, 2,000 agents, into out/")
     argv = sys.argv[1:] if argv is None else list(argv)
     args = ap.parse_args(argv)
@@ -601,6 +626,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 0.0 < args.holdout < 1.0:
         ap.error(f"--holdout {args.holdout}: must lie strictly between 0 and 1")
     args.levels = sorted(set(args.levels))
+    args.inputs = with_ranges(INPUTS, args.range, ap.error)
 
     from history import current_sweep, session_walls
 
@@ -677,7 +703,7 @@ def main(argv: list[str] | None = None) -> int:
         "steps": args.last_week + args.weeks + args.horizon,
         "lhs_seed": 1205,
         "sweep_seed": 2612,
-        "inputs": {i.name: [i.low, i.high, i.scale] for i in INPUTS},
+        "inputs": {i.name: [i.low, i.high, i.scale] for i in args.inputs},
     }
     provenance = {
         "command": ".venv/bin/" + command,
@@ -695,7 +721,7 @@ def main(argv: list[str] | None = None) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(emulator_json(final, args.horizon, provenance), indent=2) + "\n")
     out.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(INPUTS).to_csv(out / "design.csv", index=False)
+    pd.DataFrame(args.inputs).to_csv(out / "design.csv", index=False)
     coef.to_csv(out / "coefficients.csv", index=False)
     cal.to_csv(out / "calibration.csv", index=False)
     per_level.to_csv(out / "calibration_by_level.csv", index=False)
