@@ -504,6 +504,15 @@ def md_table(df: pd.DataFrame, digits: int = 3) -> str:
     return "\n".join([head, rule, *body])
 
 
+ROWS_NOTE = {
+    "decision": "the decision weeks only: the state he decides in, then the level held - "
+    "what the ruler asks of the emulator. Fitted on every week, the weeks after a switch "
+    "dominate, their unrest already carries the held level's effect, and the fit no longer "
+    "separates level 5 at the decision week (`--rows all`)",
+    "all": "the decision weeks and the weeks after them, whose unrest and mutinies already "
+    "carry the held level's effect",
+}
+
 README = """# Revolt emulator: Lukashenko's revolt risk per support level, from forced runs
 
 ```bash
@@ -526,7 +535,8 @@ pattern means at 10,000 agents within seed noise of 10^5 agents and of full scal
 forced week drawn in {first_week}-{last_week}, then holds the level. Rows: the week before
 the forced week (the state he decides in, at the level he chose, with the illegitimacy the
 held level brings the next week) and the {weeks_more} weeks after it, while he is in power
-and the next {horizon} weeks are simulated: {rows:,} rows, {positives:,} labelled revolt.
+and the next {horizon} weeks are simulated. Fitted on `--rows {rows_kind}`: {rows:,} rows,
+{positives:,} labelled revolt ({rows_note}).
 {events} of the {runs:,} design runs ended in a revolt ejection and {substitutions} in a
 substitution (not a revolt). The design is a Latin hypercube of the inputs that move revolt
 (`design.csv`: range, scale and where each range comes from); the levels share points,
@@ -593,6 +603,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--last-week", type=int, default=27, help="latest forced week (27)")
     ap.add_argument("--weeks", type=int, default=13, help="rows per run, at most (13)")
     ap.add_argument("--horizon", type=int, default=26, help="horizon_weeks (26)")
+    ap.add_argument(
+        "--rows",
+        choices=("decision", "all"),
+        default="decision",
+        help="fit on the decision weeks only (default) or on every week after them too",
+    )
     ap.add_argument("--baseline-week", type=int, default=14, help="forced week at defaults")
     ap.add_argument("--baseline-seeds", type=int, default=4, help="seeds at defaults (4)")
     ap.add_argument("--n-citizens", type=int, default=10_000, help="agents (default 10,000)")
@@ -647,7 +663,10 @@ def main(argv: list[str] | None = None) -> int:
         frames.append(rows_.assign(sweep=name))
         run_tables.append(runs_.assign(sweep=name))
     every = pd.concat(frames, ignore_index=True)
-    rows = every[every["sweep"] != "baseline"].reset_index(drop=True)
+    rows = every[every["sweep"] != "baseline"]
+    if args.rows == "decision":
+        rows = rows[rows["decision"]]
+    rows = rows.reset_index(drop=True)
     base_rows = every[every["sweep"] == "baseline"]
     runs = pd.concat([r for r in run_tables if r["sweep"].iloc[0] != "baseline"])
     x, y = rows[list(FEATURES)].to_numpy(), rows["revolt"].to_numpy()
@@ -700,6 +719,7 @@ def main(argv: list[str] | None = None) -> int:
         "seeds": args.seeds,
         "forced_weeks": [args.first_week, args.last_week],
         "rows_per_run": args.weeks,
+        "rows": args.rows,
         "steps": args.last_week + args.weeks + args.horizon,
         "lhs_seed": 1205,
         "sweep_seed": 2612,
@@ -757,6 +777,8 @@ def main(argv: list[str] | None = None) -> int:
             ppa=9_255_524 / args.n_citizens,
             rows=int(y.size),
             positives=int(y.sum()),
+            rows_kind=args.rows,
+            rows_note=ROWS_NOTE[args.rows],
             events=events,
             substitutions=substitutions,
             train_points=rows.loc[~test, "point_id"].nunique(),
