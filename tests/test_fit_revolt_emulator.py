@@ -107,7 +107,7 @@ def test_the_script_writes_the_emulator_file_in_the_contract_form_and_resumes(fi
     argv = ["--points", "8", "--levels", "0", "5", "--n-citizens", "300"]
     argv += ["--first-week", "1", "--last-week", "3", "--weeks", "2", "--horizon", "6"]
     argv += ["--baseline-week", "2", "--baseline-seeds", "1", "--bootstrap", "5"]
-    argv += ["--range", "legitimacy_shock=0.0,0.4", "--workers", "1"]
+    argv += ["--range", "legitimacy_shock=0.0,0.4", "--rows", "all", "--workers", "1"]
     argv += ["--work", str(work), "--out", str(out), "--json", str(target)]
     assert fit.main(argv) == 0
     data = json.loads(target.read_text())
