@@ -228,7 +228,7 @@ class Lukashenko(mesa.Agent):
                 level = 0
                 self.repression = 0.0
             if forced:
-                level = INTERVENTION_LEVEL
+                level = p.forced_level
         m.support_level = level
         self.nato_credibility = nato_credibility_step(
             p, self.nato_credibility, self.excuse_used, x.nato_posture
@@ -276,10 +276,10 @@ class Lukashenko(mesa.Agent):
         )
 
     def decide(self, o: Outlook, forced: bool) -> int:
-        """Pick the support level; a forced intervention overrides his choice."""
+        """Pick the support level; from the forced week on ``forced_level`` overrides it."""
         level, self.assessment = choose_level(self.p, o)
         if forced:
-            level = INTERVENTION_LEVEL
+            level = self.p.forced_level
             if all(a.level != level for a in self.assessment):
                 self.assessment.append(assess(self.p, o, level))
         self.level = level

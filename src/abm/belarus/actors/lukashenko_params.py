@@ -31,6 +31,18 @@ LUKASHENKO_PARAMS: list[Param] = [
         source=ART + ": hosting troops, territory, logistics, airfields, tanks and hardware",
         group="lukashenko",
     ),
+    integer(
+        "forced_level",
+        INTERVENTION_LEVEL,
+        "support level imposed from forced_intervention_week on, whatever the ruler would "
+        "choose (5: direct intervention, the forced-intervention scenario; lower levels "
+        "serve the revolt emulator's forced runs, experiments/fit_revolt_emulator.py)",
+        "level",
+        0,
+        INTERVENTION_LEVEL,
+        source="brief: scenario 'forced intervention at a chosen week'; issue 12 (emulator)",
+        group="lukashenko",
+    ),
     real(
         "noise_exasperation",
         0.1,
