@@ -83,20 +83,13 @@ class Assessment:
 
 
 # ------------------------------------------------------------------------ closed-form risks
-def coup_odds(
-    p: Values,
-    b: rb.Beliefs,
-    s: Situation,
-    level: int,
-    penetration: np.ndarray | None = None,
-    capacity: np.ndarray | None = None,
-) -> float:
+def coup_odds(p: Values, b: rb.Beliefs, s: Situation, level: int) -> float:
     """His estimated success odds of a coup if he holds ``level``: hosting Russian troops
     (level >= 1) puts them on Moscow's side of the capital."""
     return rb.coup_odds(
-        b.penetration if penetration is None else penetration,
+        b.penetration,
         b.penetration_var,
-        s.capacity if capacity is None else capacity,
+        s.capacity,
         s.weight,
         s.troops if level >= 1 else 0.0,
         p.ruler_coup_majority,
@@ -105,25 +98,26 @@ def coup_odds(
 
 
 def substitution_risk(
-    p: Values, b: rb.Beliefs, gap: float, odds: float, annoyance: float = 0.0
-) -> float:
+    p: Values, b: rb.Beliefs, gap: float, odds, annoyance: float = 0.0
+) -> float | np.ndarray:
     """P(removed by Moscow within the horizon | a constant ``gap``): over his resolve
     posterior, each type's chance of an attempt within the horizon (its weekly hazard at
     this gap and these odds, plus ``annoyance`` log-odds) times the odds. Zero with
-    mechanism 4 off."""
+    mechanism 4 off. An array of ``odds`` (alternatives) gives an array of risks."""
     if not p.mech_substitution:
-        return 0.0
+        return 0.0 if np.ndim(odds) == 0 else np.zeros(np.shape(odds))
+    o = np.asarray(odds, dtype=float)
     h = rb.type_hazard(
         b.types,
         gap,
-        odds,
+        o[..., None],
         p.ruler_hazard_bias + annoyance,
         p.ruler_hazard_resolve,
         p.ruler_hazard_gap,
         p.ruler_hazard_odds,
     )
-    attempt = 1.0 - (1.0 - h) ** p.planning_horizon
-    return float(b.resolve @ attempt) * odds
+    risk = (1.0 - (1.0 - h) ** p.planning_horizon) @ b.resolve * o
+    return float(risk) if risk.ndim == 0 else risk
 
 
 def revolt_risk(p: Values, em: RevoltEmulator | None, b: rb.Beliefs, s: Situation, level: int):
@@ -137,13 +131,19 @@ def revolt_risk(p: Values, em: RevoltEmulator | None, b: rb.Beliefs, s: Situatio
 
 
 def assess(
-    p: Values, em: RevoltEmulator | None, b: rb.Beliefs, s: Situation, level: int
+    p: Values,
+    em: RevoltEmulator | None,
+    b: rb.Beliefs,
+    s: Situation,
+    level: int,
+    odds: float | None = None,
 ) -> Assessment:
     """Survival utility of a level: (1 - P_sub)(1 - P_rev) - econ_weight x pressure -
     switch_cost x |level - current|. He uses the NATO excuse at this level only when it
     cuts his substitution risk by at least ``ruler_excuse_threshold`` (its credibility is
-    worth keeping for a graver week)."""
-    odds = coup_odds(p, b, s, level)
+    worth keeping for a graver week). ``odds``: his coup odds at this level, if known."""
+    if odds is None:
+        odds = coup_odds(p, b, s, level)
     gap = unmet_demand(s.demand, level, 0.0)
     p_sub = substitution_risk(p, b, gap, odds)
     excuse = False
@@ -188,7 +188,8 @@ def choose_level(
     """His noisy best response over the levels on offer (graded complicity, mechanism 2:
     every level 0..5; switched off: refuse (0) or go all in (5))."""
     levels = GRADED if p.mech_graded_complicity else ALL_OR_NOTHING
-    table = [assess(p, em, b, s, lv) for lv in levels]
+    odds = (coup_odds(p, b, s, 0), coup_odds(p, b, s, 1))  # without / with Russian troops
+    table = [assess(p, em, b, s, lv, odds[lv >= 1]) for lv in levels]
     pick = quantal_choice([a.utility for a in table], p.ruler_qre_precision, u)
     return table[pick].level, table
 
@@ -206,19 +207,23 @@ def purge_choice(
     """
     if not p.mech_substitution or s.capacity.size == 0:
         return None, 0.0
+    if chosen.p_substitution <= p.ruler_purge_cost:  # no purge can cut more than all of it
+        return None, 0.0
+    n = s.capacity.size
+    units = np.arange(n)
+    pen = np.tile(b.penetration, (n, 1))  # row j: his beliefs if he purged unit j
+    var = np.tile(b.penetration_var, (n, 1))
+    cap = np.tile(s.capacity, (n, 1))
+    pen[units, units] *= 1.0 - p.purge_effect
+    var[units, units] *= (1.0 - p.purge_effect) ** 2
+    cap[units, units] *= 1.0 - p.purge_capacity_loss
+    troops = s.troops if chosen.level >= 1 else 0.0
+    odds = rb.coup_odds(pen, var, cap, s.weight, troops, p.ruler_coup_majority, p.ruler_coup_noise)
     annoyance = p.ruler_hazard_gap * INTERVENTION_LEVEL * p.purge_exasperation
-    pen, cap = b.penetration, s.capacity
-    best, best_net = None, 0.0
-    for j in range(cap.size):
-        pen_j, cap_j = pen.copy(), cap.copy()
-        pen_j[j] *= 1.0 - p.purge_effect
-        cap_j[j] *= 1.0 - p.purge_capacity_loss
-        odds = coup_odds(p, b, s, chosen.level, pen_j, cap_j)
-        after = substitution_risk(p, b, chosen.gap, odds, annoyance)
-        net = chosen.p_substitution - after - p.ruler_purge_cost
-        if net > best_net:
-            best, best_net = j, net
-    return best, best_net
+    after = substitution_risk(p, b, chosen.gap, odds, annoyance)
+    net = chosen.p_substitution - after - p.ruler_purge_cost
+    j = int(np.argmax(net))
+    return (j, float(net[j])) if net[j] > 0.0 else (None, 0.0)
 
 
 def wants_to_warn(
@@ -387,8 +392,8 @@ class Lukashenko(mesa.Agent):
             drift=p.ruler_resolve_drift,
             signal_sd=p.ruler_signal_sd,
         )
-        if p.mech_substitution:
-            b = rb.drift_penetration(b, p.ruler_penetration_drift)
+        if p.mech_substitution:  # Moscow pushes harder when desperate, and he knows it
+            b = rb.drift_penetration(b, p.ruler_penetration_drift * (1.0 + k.desperation))
         army = m.army
         fought = army.deployed_strength + army.casualties_week
         own = army.casualties_week / fought if fought > 0 else None

@@ -317,7 +317,8 @@ LUKASHENKO_PARAMS: list[Param] = [
     real(
         "ruler_penetration_drift",
         0.001,
-        "weekly share of the gap to full alignment he believes Moscow closes in every unit",
+        "weekly share of the gap to full alignment he believes Moscow closes in every unit "
+        "at zero desperation (doubled at full desperation, which he observes)",
         "1/week",
         0.0,
         0.1,
@@ -417,7 +418,7 @@ LUKASHENKO_PARAMS: list[Param] = [
     ),
     real(
         "ruler_purge_cost",
-        0.01,
+        0.002,
         "survival-equivalent cost of a purge beyond its capacity loss (disruption of command)",
         "-",
         0.0,

@@ -27,6 +27,7 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
+from scipy.special import erfc
 
 
 @dataclass(frozen=True)
@@ -228,16 +229,19 @@ def coup_odds(
     troops: float,
     majority: float,
     noise: float,
-) -> float:
+) -> float | np.ndarray:
     """His estimate of a coup's success odds: P(Moscow's share of weighted committed
     capacity >= ``majority``), Moscow's side = the penetrated share of each unit (weight 1
     in the capital, less elsewhere) plus the Russian ``troops`` he hosts; the share is taken
-    as Gaussian with the variance of his Beta beliefs plus ``noise``^2 (how the day goes)."""
+    as Gaussian with the variance of his Beta beliefs plus ``noise``^2 (how the day goes).
+
+    Units run along the last axis; 2-D ``penetration``/``capacity`` (one row per
+    alternative, e.g. each possible purge) give one estimate per row in a single pass."""
     w = capacity * weight
-    total = w.sum() + troops
-    if total <= 0.0:
-        return 0.0
-    mean = (w @ penetration + troops) / total
-    var = float((w * w) @ penetration_var) / (total * total) + noise * noise
-    z = (mean - majority) / math.sqrt(var) if var > 0 else math.copysign(math.inf, mean - majority)
-    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+    total = w.sum(axis=-1) + troops
+    safe = np.maximum(total, 1e-12)
+    mean = ((w * penetration).sum(axis=-1) + troops) / safe
+    var = (w * w * penetration_var).sum(axis=-1) / (safe * safe) + noise * noise
+    z = (mean - majority) / np.sqrt(np.maximum(var, 1e-300))
+    odds = np.where(total > 0.0, 0.5 * erfc(-z / math.sqrt(2.0)), 0.0)
+    return float(odds) if odds.ndim == 0 else odds
