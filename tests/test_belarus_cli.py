@@ -69,7 +69,9 @@ def test_abm_run_writes_series_events_and_summary(tmp_path, capsys):
     out = tmp_path / "fi"
     argv = ["run", "--scenario", "forced_intervention", "--seed", "4", "--steps", "30"]
     code = main(
-        argv + ["--set", "n_citizens=1200", "--set", "ukraine_strength=90000", "--out", str(out)]
+        argv
+        + ["--set", "n_citizens=1200", "--set", "ukraine_strength=90000", "--out", str(out)]
+        + ["--set", "ruler_purge_cost=0"]  # free purges: he purges, and the log must show it
     )
     assert code == 0
     text = capsys.readouterr().out

@@ -97,6 +97,20 @@ def coup_odds(p: Values, b: rb.Beliefs, s: Situation, level: int) -> float:
     )
 
 
+def attempt_hazard(p: Values, b: rb.Beliefs, gap: float, odds, annoyance: float = 0.0):
+    """His level-0 model of Moscow: each resolve type's weekly attempt hazard at this unmet
+    ``gap`` and these coup ``odds`` (``annoyance``: extra log-odds after a purge)."""
+    return rb.type_hazard(
+        b.types,
+        gap,
+        odds,
+        p.ruler_hazard_bias + annoyance,
+        p.ruler_hazard_resolve,
+        p.ruler_hazard_gap,
+        p.ruler_hazard_odds,
+    )
+
+
 def substitution_risk(
     p: Values, b: rb.Beliefs, gap: float, odds, annoyance: float = 0.0
 ) -> float | np.ndarray:
@@ -107,15 +121,7 @@ def substitution_risk(
     if not p.mech_substitution:
         return 0.0 if np.ndim(odds) == 0 else np.zeros(np.shape(odds))
     o = np.asarray(odds, dtype=float)
-    h = rb.type_hazard(
-        b.types,
-        gap,
-        o[..., None],
-        p.ruler_hazard_bias + annoyance,
-        p.ruler_hazard_resolve,
-        p.ruler_hazard_gap,
-        p.ruler_hazard_odds,
-    )
+    h = attempt_hazard(p, b, gap, o[..., None], annoyance)
     risk = (1.0 - (1.0 - h) ** p.planning_horizon) @ b.resolve * o
     return float(risk) if risk.ndim == 0 else risk
 
@@ -366,15 +372,7 @@ class Lukashenko(mesa.Agent):
         coup = getattr(m, "coup", None) or getattr(m.security, "coup", None)
         plot = quiet = None
         if coup is None and p.mech_substitution:
-            h = rb.type_hazard(
-                b.types,
-                self.last_gap,
-                self.last_odds,
-                p.ruler_hazard_bias,
-                p.ruler_hazard_resolve,
-                p.ruler_hazard_gap,
-                p.ruler_hazard_odds,
-            )
+            h = attempt_hazard(p, b, self.last_gap, self.last_odds)
             if k.attempts > self.attempts_seen:  # a plot failed: he is still in power
                 self.attempts_seen = k.attempts
                 plot = h
