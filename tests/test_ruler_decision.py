@@ -160,3 +160,11 @@ def test_he_warns_only_when_the_uprising_he_warns_of_is_one_he_fears(p):
     assert wants_to_warn(p, EMULATOR, b, situation(demand=4.0, unrest=1.2), 3)
     assert not wants_to_warn(p, EMULATOR, b, situation(demand=4.0, unrest=0.0), 3)
     assert not wants_to_warn(p, EMULATOR, b, situation(demand=3.0, unrest=1.2), 3)
+
+
+def test_the_emulators_horizon_is_carried_to_his(p):
+    b, s = beliefs(), situation()
+    same = revolt_risk(p, EMULATOR, b, s, 3)
+    short = RevoltEmulator(EMULATOR.intercept, EMULATOR.coef, 13)
+    carried = revolt_risk(p, short, b, s, 3)
+    assert carried == pytest.approx(1 - (1 - same) ** 2)

@@ -127,13 +127,18 @@ def substitution_risk(
 
 
 def revolt_risk(p: Values, em: RevoltEmulator | None, b: rb.Beliefs, s: Situation, level: int):
-    """P(ejected by revolt within the horizon | level) from the emulator of the model; the
-    expected losses of an expedition enter at direct intervention only. Zero with mechanism
-    5 off."""
+    """P(ejected by revolt within his horizon | level) from the emulator of the model, whose
+    features are read over its own ``horizon_weeks`` (the expected losses of an expedition
+    enter at direct intervention only) and whose probability is carried to his
+    ``planning_horizon`` at a constant hazard. Zero with mechanism 5 off."""
     if not p.mech_revolt or em is None:
         return 0.0
-    loss = rb.expected_loss_share(b, p.planning_horizon) if level == INTERVENTION_LEVEL else 0.0
-    return em.probability(level, s.unrest, s.illegitimacy[level], loss, s.mutinied_share)
+    weeks = em.horizon_weeks
+    loss = rb.expected_loss_share(b, weeks) if level == INTERVENTION_LEVEL else 0.0
+    prob = em.probability(level, s.unrest, s.illegitimacy[level], loss, s.mutinied_share)
+    if weeks == p.planning_horizon or prob >= 1.0:
+        return prob
+    return 1.0 - (1.0 - prob) ** (p.planning_horizon / weeks)
 
 
 def assess(
