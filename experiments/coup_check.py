@@ -65,14 +65,15 @@ def attempts_of(scenario: str, seed: int, citizens: int | None) -> list[dict]:
 
 
 def forced_attempt(penetration: float, seed: int) -> dict:
-    """Moscow moves in week 1 (``sub_bias`` 50) at this initial penetration: the attempt's
-    verdict and length, whatever Moscow's odds - the game alone, not Moscow's choice of
-    when to play it."""
+    """Moscow moves in week 1 at this initial penetration (the attempt is launched by hand
+    before the week is stepped): the attempt's verdict and length, whatever Moscow's odds -
+    the game alone, not Moscow's choice of when to play it."""
     m = BelarusModel(
-        {"penetration_initial": penetration, "sub_bias": 50.0, "n_citizens": FORCED_CITIZENS},
+        {"penetration_initial": penetration, "n_citizens": FORCED_CITIZENS},
         rng=seed,
         faces=False,
     )
+    m.kremlin.attempt_substitution(1)
     m.step()
     while m.security.coup is not None:
         m.step()
@@ -186,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         with (a.out / "README.md").open("a") as fh:
             fh.write(
                 "\n## The game alone: Moscow forced to move in week 1\n\n"
-                f"`sub_bias` = 50, {FORCED_CITIZENS:,} citizens, {a.seeds} seeds per initial "
+                f"launched by hand in week 1, {FORCED_CITIZENS:,} citizens, {a.seeds} seeds per initial "
                 "penetration (the scenarios' attempts come when Moscow's odds are high; these "
                 "show the game's own success curve).\n\n" + markdown(forced)
             )

@@ -43,13 +43,13 @@ def test_runner_appends_status_quo_when_nothing_happens():
 
 
 def test_purges_are_logged_and_counted_but_are_not_outcomes():
-    """A baseline run purges (coup-proofing) without any outcome: each purge is an event
-    naming the unit and its estimated alignment, the series counts them, and the run is still
+    """A run with free purges purges (coup-proofing) without any outcome: each purge is an
+    event naming the unit and his believed alignment, the series counts them, and the run is still
     status_quo with no week_purge in the summary."""
-    r = run("belarus", {"n_citizens": 1000}, seed=1, steps=20)
+    r = run("belarus", {"n_citizens": 1000, "ruler_purge_cost": 0.0}, seed=1, steps=20)
     purges = [e for e in r.events if e[1] == "purge"]
     assert len(purges) >= 2
-    assert all("rotates the chiefs of" in c and "estimated alignment" in c for _, _, c in purges)
+    assert all("rotates the chiefs of" in c and "believed alignment" in c for _, _, c in purges)
     counts = r.series.set_index("step")["purges"]
     assert counts.iloc[0] == 0 and counts.iloc[-1] == len(purges)
     for step, _, _ in purges:
@@ -70,7 +70,9 @@ def test_abm_run_writes_series_events_and_summary(tmp_path, capsys):
     out = tmp_path / "fi"
     argv = ["run", "--scenario", "forced_intervention", "--seed", "4", "--steps", "30"]
     code = main(
-        argv + ["--set", "n_citizens=1200", "--set", "ukraine_strength=90000", "--out", str(out)]
+        argv
+        + ["--set", "n_citizens=1200", "--set", "ukraine_strength=90000", "--out", str(out)]
+        + ["--set", "ruler_purge_cost=0"]  # free purges: he purges, and the log must show it
     )
     assert code == 0
     text = capsys.readouterr().out

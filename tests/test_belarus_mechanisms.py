@@ -12,17 +12,9 @@ from abm.belarus.actors.kremlin import (
     perceived_instability,
     projected_exasperation,
     substitution_hazard,
-)
-from abm.belarus.actors.lukashenko import (
-    Outlook,
-    choose_level,
-    nato_credibility_step,
-    purge_target,
-    repression_step,
-    revolt_risk,
-    substitution_risk,
     unmet_demand,
 )
+from abm.belarus.actors.lukashenko import nato_credibility_step, repression_step
 from abm.belarus.actors.security import substitution_backing, success_odds
 from abm.belarus.mechanisms.combat import expected_loss_share
 from abm.belarus.mechanisms.coordination import cascade, thresholds
@@ -151,53 +143,10 @@ def test_warnings_raise_moscows_perceived_risk_with_the_unrest_and_only_with_the
 
 
 # ------------------------------------------------------------------------- Lukashenko
-def _outlook(**kw) -> Outlook:
-    base = dict(
-        demand=4.0,
-        exasperation=0.2,
-        desperation=0.5,
-        odds=0.4,
-        indispensability=0.8,
-        excuse_relief=0.0,
-        unrest=0.1,
-        illegitimacy=[0.18, 0.19, 0.2, 0.21, 0.26, 0.35],
-        defeat=[0, 0, 0, 0, 0, 0.5],
-        leverage=0.5,
-        current=3,
-    )
-    base.update(kw)
-    return Outlook(**base)
-
-
-def test_he_avoids_war_he_expects_to_lose_and_complies_more_when_moscow_is_angrier(p):
-    calm, _ = choose_level(p, _outlook(exasperation=0.0, odds=0.2))
-    angry, _ = choose_level(p, _outlook(exasperation=1.0, odds=0.9))
-    assert 0 < calm < 5 and calm <= angry
-    doomed, table = choose_level(p, _outlook(exasperation=1.0, odds=0.9, defeat=[0] * 5 + [0.9]))
-    assert doomed < 5
-    assert table[5].p_revolt > table[3].p_revolt
-
-
-def test_the_nato_excuse_never_raises_and_can_lower_the_level_he_needs(p):
-    for e in (0.0, 0.3, 0.6, 1.0):
-        without, _ = choose_level(p, _outlook(exasperation=e, odds=0.8))
-        with_excuse, _ = choose_level(p, _outlook(exasperation=e, odds=0.8, excuse_relief=1.0))
-        assert with_excuse <= without
+# (his decision rule and beliefs: tests/test_ruler_decision.py, tests/test_ruler_beliefs.py)
+def test_the_nato_excuse_forgives_only_while_troops_stay_home():
     assert unmet_demand(4.0, 3, 1.0) == 0.0 and unmet_demand(4.0, 3, 0.0) == 1.0
     assert unmet_demand(4.5, 5, 1.0) == 0.0  # at war there is no excuse to use
-
-
-def test_graded_complicity_off_leaves_only_none_or_all(p):
-    p = switched_off("mech_graded_complicity")
-    level, table = choose_level(p, _outlook())
-    assert level in (0, 5) and {a.level for a in table} == {0, 5}
-
-
-def test_fears_vanish_with_their_switches(p):
-    o = _outlook(exasperation=1.0, odds=0.9)
-    assert substitution_risk(p, o, gap=3.0) > 0 and revolt_risk(p, o, 5) > 0
-    p = switched_off("mech_substitution", "mech_revolt")
-    assert substitution_risk(p, o, gap=3.0) == 0 and revolt_risk(p, o, 5) == 0
 
 
 def test_credibility_wears_with_use_and_recovers_toward_a_posture_ceiling(p):
@@ -207,8 +156,5 @@ def test_credibility_wears_with_use_and_recovers_toward_a_posture_ceiling(p):
     assert nato_credibility_step(p, 0.2, False, 1.0) > nato_credibility_step(p, 0.2, False, 0.0)
 
 
-def test_repression_follows_turnout_and_purges_target_the_most_penetrated(p):
+def test_repression_follows_turnout(p):
     assert repression_step(p, 0.0, 0.05) > 0 and repression_step(p, 0.5, 0.0) < 0.5
-    assert purge_target(p, np.array([0.1, 0.7, 0.3]), 0.1, weeks_since=100) == 1
-    assert purge_target(p, np.array([0.1, 0.7, 0.3]), 0.1, weeks_since=0) is None
-    assert purge_target(p, np.array([0.1, 0.2, 0.3]), 0.0, weeks_since=100) is None

@@ -193,11 +193,18 @@ SWITCH_CHECKS = {
         {"forced_intervention_week": 2},
         lambda on, off: on.iloc[-1] > 0 and (off == 0).all(),
     ),
-    "mech_nato_excuse": ("exasperation", {}, lambda on, off: on.iloc[-1] < off.iloc[-1]),
+    # The excuse and the warning are his choices (issue 12): switch them where they pay -
+    # the excuse at any relief, the warning at any revolt risk - while Moscow asks for more
+    # than he gives (a wider demand).
+    "mech_nato_excuse": (
+        "exasperation",
+        {"demand_base": 4.5, "ruler_excuse_threshold": 0.0},
+        lambda on, off: on.iloc[-1] < off.iloc[-1],
+    ),
     # a warning raises Moscow's perceived risk by the unrest behind it (mechanism 7)
     "mech_warning": (
         "instability",
-        {},
+        {"demand_base": 3.6, "ruler_warning_risk": 0.0},
         lambda on, off: on.iloc[1:].mean() > off.iloc[1:].mean(),
     ),
     "mech_repression": ("police_on_duty", {}, lambda on, off: on.iloc[-1] > off.iloc[-1]),

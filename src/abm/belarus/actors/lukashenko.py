@@ -1,21 +1,26 @@
-"""Lukashenko: a bounded-rational survival maximiser between two fears.
+"""Lukashenko: a bounded-rational survival maximiser between two fears, deciding on beliefs.
 
 Article: "Lukashenko displays two main fears of losing power - an engineered substitution by
 the Kremlin or an internal revolt in Minsk" and "Lukashenko has tried to do enough to appease
 Putin without provoking a direct confrontation with Kyiv." Each week he picks the support
 level (none, hosting Russian troops, logistics and airfields, supplying hardware, joint
-military group / mobilisation, direct intervention) that maximises his chance of surviving
-both fears over a planning horizon, judged on *noisy* estimates of Moscow's exasperation and
-of its reach into his services (``choose_level``). He also uses NATO-threat rhetoric
-(mechanism 6), warns Moscow (mechanism 7), orders repression (mechanism 8) and rotates the
-chiefs of penetrated services (coup-proofing, De Bruin 2018).
+military group / mobilisation, direct intervention) by a noisy best response (logit quantal
+response, McKelvey & Palfrey 1995) to his survival over a planning horizon, judged on what he
+*believes* (``ruler_beliefs``: Moscow's resolve, each service's penetration, an expedition's
+loss rate), never on Moscow's hidden state. His revolt risk at a level comes from an emulator
+of the model itself (``revolt_emulator``). He decides when the NATO-threat excuse (mechanism
+6) and a warning to Moscow (mechanism 7) pay, orders repression (mechanism 8), and purges a
+service when the cut in substitution risk outweighs a purge's costs (De Bruin 2018).
 
-Each week ``Lukashenko.govern`` forms his outlook, decides, sets repression and may purge;
-once he has fallen, a Moscow-installed loyalist complies with the demand instead.
+Each week ``Lukashenko.govern`` updates his beliefs, decides, sets repression and may purge;
+once he has fallen, a Moscow-installed loyalist complies with the demand instead. ``decider``
+says who set this week's level: "lukashenko", "loyalist", "forced" (a scenario's forced
+intervention) or "nobody" (no regime while power is contested).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,15 +28,12 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from abm.belarus.actors import ruler_beliefs as rb
 from abm.belarus.actors.citizens import legitimacies
-from abm.belarus.actors.kremlin import (
-    logistic,
-    projected_exasperation,
-    substitution_hazard,
-    unmet_demand,
-)
+from abm.belarus.actors.kremlin import unmet_demand
 from abm.belarus.actors.lukashenko_params import INTERVENTION_LEVEL
-from abm.belarus.mechanisms.combat import expected_loss_share
+from abm.belarus.actors.revolt_emulator import RevoltEmulator, load_emulator
+from abm.belarus.actors.security import CAPITAL, ORDER_OF_BATTLE
 from abm.belarus.mechanisms.economy import economic_pressure
 
 if TYPE_CHECKING:
@@ -43,94 +45,208 @@ ALL_OR_NOTHING = (0, INTERVENTION_LEVEL)
 
 
 @dataclass(frozen=True)
-class Outlook:
-    """What Lukashenko believes this week (estimates, not the truth).
+class Situation:
+    """What he observes this week (no hidden Kremlin state).
 
-    ``illegitimacy`` and ``defeat`` hold one value per support level 0..5: the
-    population-weighted illegitimacy he expects at that level and the share of a deployed
-    army he expects to lose over the horizon (zero below direct intervention).
+    ``illegitimacy`` holds one value per support level 0..5 (the population-weighted
+    1 - legitimacy he foresees there); ``leverage`` his reading of Moscow's economic squeeze
+    per unmet level / 5; ``relief`` the levels the NATO excuse would forgive at its current
+    credibility (0 with mechanism 6 off); ``capacity``/``weight`` his services' capacities
+    and their weight in a coup (capital 1); ``troops`` the Russian troops he would host at
+    any level >= 1.
     """
 
     demand: float
-    exasperation: float
-    desperation: float
-    odds: float
-    indispensability: float
-    excuse_relief: float
     unrest: float
     illegitimacy: Sequence[float]
-    defeat: Sequence[float]
+    mutinied_share: float
     leverage: float
+    relief: float
     current: int
+    capacity: np.ndarray
+    weight: np.ndarray
+    troops: float
 
 
 @dataclass(frozen=True)
 class Assessment:
-    """His reckoning of one support level."""
+    """His reckoning of one support level (``excuse``: he would use the NATO excuse)."""
 
     level: int
     gap: float
+    excuse: bool
+    odds: float
     p_substitution: float
     p_revolt: float
     pressure: float
     utility: float
 
 
-def substitution_risk(p: Values, o: Outlook, gap: float) -> float:
-    """P(removed by Moscow within the horizon | he holds a level leaving ``gap`` unmet).
-
-    He projects Moscow's exasperation forward under that gap, applies Moscow's own attempt
-    hazard to it, and multiplies the chance of an attempt within the horizon by his estimate
-    of its success odds. Zero when mechanism 4 is off.
-    """
-    if not p.mech_substitution:
-        return 0.0
-    horizon = p.planning_horizon
-    e = projected_exasperation(p, o.exasperation, gap, horizon)
-    h = substitution_hazard(p, e, o.desperation, o.odds, o.indispensability)
-    return (1.0 - (1.0 - h) ** horizon) * o.odds
-
-
-def revolt_risk(p: Values, o: Outlook, level: int) -> float:
-    """P(revolt within the horizon | level): logistic in a revolt-risk index.
-
-    index = w_unrest * unrest + w_illegitimacy * illegitimacy(level) + w_defeat * defeat(level);
-    P = logistic(slope * (index - mid)). Zero when mechanism 5 is off (no fear two).
-    """
-    if not p.mech_revolt:
-        return 0.0
-    index = (
-        p.revolt_w_unrest * o.unrest
-        + p.revolt_w_illegitimacy * o.illegitimacy[level]
-        + p.revolt_w_defeat * o.defeat[level]
+# ------------------------------------------------------------------------ closed-form risks
+def coup_odds(p: Values, b: rb.Beliefs, s: Situation, level: int) -> float:
+    """His estimated success odds of a coup if he holds ``level``: hosting Russian troops
+    (level >= 1) puts them on Moscow's side of the capital."""
+    return rb.coup_odds(
+        b.penetration,
+        b.penetration_var,
+        s.capacity,
+        s.weight,
+        s.troops if level >= 1 else 0.0,
+        p.ruler_coup_majority,
+        p.ruler_coup_noise,
     )
-    return logistic(p.revolt_slope * (index - p.revolt_mid))
 
 
-def assess(p: Values, o: Outlook, level: int) -> Assessment:
-    """Survival utility of a level: (1 - P_sub)(1 - P_rev) - econ cost - switching cost."""
-    gap = unmet_demand(o.demand, level, o.excuse_relief)
-    p_sub = substitution_risk(p, o, gap)
-    p_rev = revolt_risk(p, o, level)
-    pressure = min(1.0, o.leverage * gap / INTERVENTION_LEVEL)
+def attempt_hazard(p: Values, b: rb.Beliefs, gap: float, odds, annoyance: float = 0.0):
+    """His level-0 model of Moscow: each resolve type's weekly attempt hazard at this unmet
+    ``gap`` and these coup ``odds`` (``annoyance``: extra log-odds after a purge)."""
+    return rb.type_hazard(
+        b.types,
+        gap,
+        odds,
+        p.ruler_hazard_bias + annoyance,
+        p.ruler_hazard_resolve,
+        p.ruler_hazard_gap,
+        p.ruler_hazard_odds,
+    )
+
+
+def substitution_risk(
+    p: Values, b: rb.Beliefs, gap: float, odds, annoyance: float = 0.0
+) -> float | np.ndarray:
+    """P(removed by Moscow within the horizon | a constant ``gap``): over his resolve
+    posterior, each type's chance of an attempt within the horizon (its weekly hazard at
+    this gap and these odds, plus ``annoyance`` log-odds) times the odds. Zero with
+    mechanism 4 off. An array of ``odds`` (alternatives) gives an array of risks."""
+    if not p.mech_substitution:
+        return 0.0 if np.ndim(odds) == 0 else np.zeros(np.shape(odds))
+    o = np.asarray(odds, dtype=float)
+    h = attempt_hazard(p, b, gap, o[..., None], annoyance)
+    risk = (1.0 - (1.0 - h) ** p.planning_horizon) @ b.resolve * o
+    return float(risk) if risk.ndim == 0 else risk
+
+
+def revolt_risk(p: Values, em: RevoltEmulator | None, b: rb.Beliefs, s: Situation, level: int):
+    """P(ejected by revolt within his horizon | level) from the emulator of the model, whose
+    features are read over its own ``horizon_weeks`` (the expected losses of an expedition
+    enter at direct intervention only) and whose probability is carried to his
+    ``planning_horizon`` at a constant hazard. Zero with mechanism 5 off."""
+    if not p.mech_revolt or em is None:
+        return 0.0
+    weeks = em.horizon_weeks
+    loss = rb.expected_loss_share(b, weeks) if level == INTERVENTION_LEVEL else 0.0
+    prob = em.probability(level, s.unrest, s.illegitimacy[level], loss, s.mutinied_share)
+    if weeks == p.planning_horizon or prob >= 1.0:
+        return prob
+    return 1.0 - (1.0 - prob) ** (p.planning_horizon / weeks)
+
+
+def assess(
+    p: Values,
+    em: RevoltEmulator | None,
+    b: rb.Beliefs,
+    s: Situation,
+    level: int,
+    odds: float | None = None,
+) -> Assessment:
+    """Survival utility of a level: (1 - P_sub)(1 - P_rev) - econ_weight x pressure -
+    switch_cost x |level - current|. He uses the NATO excuse at this level only when it
+    cuts his substitution risk by at least ``ruler_excuse_threshold`` (its credibility is
+    worth keeping for a graver week). ``odds``: his coup odds at this level, if known."""
+    if odds is None:
+        odds = coup_odds(p, b, s, level)
+    gap = unmet_demand(s.demand, level, 0.0)
+    p_sub = substitution_risk(p, b, gap, odds)
+    excuse = False
+    if s.relief > 0.0 and gap > 0.0 and level < INTERVENTION_LEVEL:
+        gap_ex = unmet_demand(s.demand, level, s.relief)
+        p_ex = substitution_risk(p, b, gap_ex, odds)
+        if p_sub - p_ex >= p.ruler_excuse_threshold:
+            excuse, gap, p_sub = True, gap_ex, p_ex
+    p_rev = revolt_risk(p, em, b, s, level)
+    pressure = min(1.0, s.leverage * gap / INTERVENTION_LEVEL)
     utility = (
         (1.0 - p_sub) * (1.0 - p_rev)
         - p.econ_weight * pressure
-        - p.switch_cost * abs(level - o.current)
+        - p.switch_cost * abs(level - s.current)
     )
-    return Assessment(level, gap, p_sub, p_rev, pressure, utility)
+    return Assessment(level, gap, excuse, odds, p_sub, p_rev, pressure, utility)
 
 
-def choose_level(p: Values, o: Outlook) -> tuple[int, list[Assessment]]:
-    """The level with the highest survival utility (ties: the lower level).
+def quantal_choice(utilities: Sequence[float], precision: float, u: float | None) -> int:
+    """Index drawn with probability proportional to exp(precision x utility) (logit
+    quantal response); ``u`` is a uniform draw in [0, 1); ``u=None`` or an infinite
+    precision gives the best response (ties: the first)."""
+    best = int(np.argmax(utilities))
+    if u is None or math.isinf(precision):
+        return best
+    top = utilities[best]
+    weights = np.exp(precision * (np.asarray(utilities) - top))
+    cum = np.cumsum(weights)
+    return int(np.searchsorted(cum, u * cum[-1], side="right"))
 
-    Graded complicity (mechanism 2) offers every level 0..5; with it switched off he can
-    only refuse (0) or go all in (5).
-    """
+
+def choice_probabilities(utilities: Sequence[float], precision: float) -> np.ndarray:
+    """The logit quantal response's probability of each option."""
+    x = np.asarray(utilities, dtype=float)
+    w = np.exp(precision * (x - x.max()))
+    return w / w.sum()
+
+
+def choose_level(
+    p: Values, em: RevoltEmulator | None, b: rb.Beliefs, s: Situation, u: float | None
+) -> tuple[int, list[Assessment]]:
+    """His noisy best response over the levels on offer (graded complicity, mechanism 2:
+    every level 0..5; switched off: refuse (0) or go all in (5))."""
     levels = GRADED if p.mech_graded_complicity else ALL_OR_NOTHING
-    table = [assess(p, o, s) for s in levels]
-    best = max(table, key=lambda a: (a.utility, -a.level))
-    return best.level, table
+    odds = (coup_odds(p, b, s, 0), coup_odds(p, b, s, 1))  # without / with Russian troops
+    table = [assess(p, em, b, s, lv, odds[lv >= 1]) for lv in levels]
+    pick = quantal_choice([a.utility for a in table], p.ruler_qre_precision, u)
+    return table[pick].level, table
+
+
+def purge_choice(
+    p: Values, b: rb.Beliefs, s: Situation, chosen: Assessment
+) -> tuple[int | None, float]:
+    """The unit whose purge gains him most, and the net gain; None when no purge pays.
+
+    Gain of purging unit j at the chosen level: his substitution risk now minus after, where
+    after the purge j's believed penetration is cut by ``purge_effect``, j loses
+    ``purge_capacity_loss`` of its capacity (counterbalancing's cost in effectiveness, De
+    Bruin 2018) and Moscow is annoyed (``purge_exasperation``, read on the unmet-demand
+    scale: + ruler_hazard_gap x 5 x purge_exasperation log-odds); minus ``ruler_purge_cost``.
+    """
+    if not p.mech_substitution or s.capacity.size == 0:
+        return None, 0.0
+    if chosen.p_substitution <= p.ruler_purge_cost:  # no purge can cut more than all of it
+        return None, 0.0
+    n = s.capacity.size
+    units = np.arange(n)
+    pen = np.tile(b.penetration, (n, 1))  # row j: his beliefs if he purged unit j
+    var = np.tile(b.penetration_var, (n, 1))
+    cap = np.tile(s.capacity, (n, 1))
+    pen[units, units] *= 1.0 - p.purge_effect
+    var[units, units] *= (1.0 - p.purge_effect) ** 2
+    cap[units, units] *= 1.0 - p.purge_capacity_loss
+    troops = s.troops if chosen.level >= 1 else 0.0
+    odds = rb.coup_odds(pen, var, cap, s.weight, troops, p.ruler_coup_majority, p.ruler_coup_noise)
+    annoyance = p.ruler_hazard_gap * INTERVENTION_LEVEL * p.purge_exasperation
+    after = substitution_risk(p, b, chosen.gap, odds, annoyance)
+    net = chosen.p_substitution - after - p.ruler_purge_cost
+    j = int(np.argmax(net))
+    return (j, float(net[j])) if net[j] > 0.0 else (None, 0.0)
+
+
+def wants_to_warn(
+    p: Values, em: RevoltEmulator | None, b: rb.Beliefs, s: Situation, level: int
+) -> bool:
+    """He warns Moscow (mechanism 7) when he gives less than demanded and his revolt risk at
+    the level Moscow demands is at least ``ruler_warning_risk``: the uprising he would
+    warn of is one he believes in."""
+    if not p.mech_warning or s.demand <= level:
+        return False
+    demanded = min(INTERVENTION_LEVEL, math.ceil(s.demand))
+    return revolt_risk(p, em, b, s, demanded) >= p.ruler_warning_risk
 
 
 def repression_step(p: Values, intensity: float, active_share: float) -> float:
@@ -153,44 +269,53 @@ def nato_credibility_step(p: Values, credibility: float, used: bool, posture: fl
     return credibility + p.nato_recovery * (ceiling - credibility)
 
 
-def purge_target(
-    p: Values, alignment_est: np.ndarray, odds_est: float, weeks_since: int
-) -> int | None:
-    """Which unit's chiefs to rotate this week, if any (coup-proofing).
-
-    He purges when he thinks Moscow's odds are at least ``purge_odds`` or some unit's
-    estimated alignment exceeds ``purge_alignment``, at most once per ``purge_cooldown``
-    weeks, choosing the unit he believes most penetrated.
-    """
-    if not p.mech_substitution or weeks_since < p.purge_cooldown or alignment_est.size == 0:
-        return None
-    worst = int(np.argmax(alignment_est))
-    if odds_est >= p.purge_odds or alignment_est[worst] >= p.purge_alignment:
-        return worst
-    return None
+def prior_alignment(p: Values) -> np.ndarray:
+    """His prior mean of each unit's alignment: ``penetration_initial`` x the unit's
+    exposure (the order of battle's affinity), as Moscow's reach was known at the start."""
+    return np.clip([p.penetration_initial * spec.affinity for spec in ORDER_OF_BATTLE], 0, 1)
 
 
 class Lukashenko(mesa.Agent):
     """The ruler (one agent). State: support level, repression intensity, the NATO excuse's
-    credibility, his latest estimates and the assessment behind his last choice."""
+    credibility, his beliefs (``beliefs``), what he last observed, and the assessment
+    behind his last choice."""
 
     def __init__(self, model: mesa.Model, p: Values, nato_posture: float):
         super().__init__(model)
         self.p = p
         self.in_power = True
         self.level = p.initial_support_level
+        self.decider = "lukashenko"
         self.repression = 0.0
         ceiling = p.nato_credibility_base + p.nato_credibility_posture * nato_posture
         self.nato_credibility = min(1.0, ceiling)
         self.excuse_used = False
         self.warning = False
-        self.weeks_since_purge = 10**6
+        self.weeks_since_purge = 10**6  # weeks since his last purge (the Kremlin resets it)
         self.purged = False  # rotated a service's chiefs this week
         self.purges = 0  # cumulative count of purges (coup-proofing rotations), for the record
-        self.exasperation_est = 0.0
+        self.emulator = load_emulator() if p.mech_revolt else None
+        inputs = getattr(model, "inputs", None)
+        war = inputs.war_trajectory if inputs is not None else 0.5
+        types = rb.type_grid(p.ruler_resolve_low, p.ruler_resolve_high, p.ruler_resolve_types)
+        self.beliefs = rb.initial_beliefs(
+            types,
+            prior_alignment(p),
+            p.ruler_penetration_strength,
+            rb.war_loss_rate(p.ruler_loss_rate, war),
+            p.ruler_loss_memory,
+        )
+        self.leverage_est = 0.0
+        self.attempts_seen = 0
+        self.last_gap = 0.0  # unmet levels he left last week (net of the excuse he used)
+        self.last_odds = 0.0  # his coup-odds estimate at last week's level
         self.odds_est = 0.0
-        self.alignment_est = np.zeros(0)
         self.assessment: list[Assessment] = []
+
+    @property
+    def alignment_est(self) -> np.ndarray:
+        """His best guess of each unit's alignment with Moscow (Beta means)."""
+        return self.beliefs.penetration
 
     @property
     def p_substitution(self) -> float:
@@ -205,108 +330,146 @@ class Lukashenko(mesa.Agent):
     def _chosen(self) -> Assessment:
         return next(a for a in self.assessment if a.level == self.level)
 
+    # ------------------------------------------------------------------------ the week
     def govern(self, t: int, x: Inputs) -> None:
-        """The ruler's week. Lukashenko (while in power) picks the support level on his
-        outlook (mechanism 2), uses the NATO excuse (6), warns (7), orders repression (8) and
-        may purge a penetrated service; a Moscow-installed loyalist complies with the demand;
-        a forced intervention overrides the choice from ``forced_intervention_week`` on."""
+        """The ruler's week. Lukashenko (while in power) learns from what he observed and
+        picks the support level (mechanism 2), uses the NATO excuse (6) and warns (7) when
+        they pay, orders repression (8) and may purge a service; a Moscow-installed loyalist
+        complies with the demand; a forced intervention overrides the choice from
+        ``forced_intervention_week`` on."""
         p, m = self.p, self.model
-        forced = 0 <= p.forced_intervention_week <= t
         self.weeks_since_purge += 1
         self.purged = False
+        self.excuse_used = self.warning = False
         if m.regime == "lukashenko":
-            level = self.decide(self.outlook(x), forced)
+            self.observe(x)
+            s = self.situation(x)
+            level, self.assessment = choose_level(
+                p, self.emulator, self.beliefs, s, float(m.actor_rng.random())
+            )
+            self.decider = "lukashenko"
             self.repression = repression_step(p, self.repression, m.turnout)
-            self.maybe_purge(t)
+        elif m.regime == "loyalist":
+            level = min(INTERVENTION_LEVEL, int(round(m.kremlin.demand)))
+            self.decider = "loyalist"
+            self.repression = repression_step(p, self.repression, m.turnout)
         else:
-            self.warning = False
-            self.excuse_used = False
-            if m.regime == "loyalist":
-                level = min(INTERVENTION_LEVEL, int(round(m.kremlin.demand)))
-                self.repression = repression_step(p, self.repression, m.turnout)
-            else:
-                level = 0
-                self.repression = 0.0
-            if forced:
-                level = p.forced_level
-        m.support_level = level
+            level, self.decider, self.repression = 0, "nobody", 0.0
+        if 0 <= p.forced_intervention_week <= t:
+            level, self.decider = p.forced_level, "forced"
+        self.level = m.support_level = level
+        if m.regime == "lukashenko":
+            self.act_on(t, s, level)
         self.nato_credibility = nato_credibility_step(
             p, self.nato_credibility, self.excuse_used, x.nato_posture
         )
 
-    def outlook(self, x: Inputs) -> Outlook:
-        """What he believes this week: noisy estimates of Moscow's exasperation and of its
-        reach into each service, the success odds those imply, and per support level the
-        illegitimacy and the expected losses in Ukraine he foresees."""
-        p, m = self.p, self.model
-        k, rng = m.kremlin, m.actor_rng
-        self.exasperation_est = max(0.0, k.exasperation + rng.normal(0.0, p.noise_exasperation))
-        alignment = m.security.alignment()
-        self.alignment_est = np.clip(
-            alignment + rng.normal(0.0, p.noise_penetration, alignment.size), 0.0, 1.0
+    def observe(self, x: Inputs) -> None:
+        """Bayes steps on this week's observations: the demand, last week's squeeze and any
+        plot he uncovered (resolve); the drift of Moscow's work, a failed plot's sides
+        (penetration); the war's course and his own units' losses (loss rate)."""
+        p, m, k = self.p, self.model, self.model.kremlin
+        b = self.beliefs
+        squeeze = None
+        if self.last_gap > 1e-6:
+            squeeze = min(1.0, k.pressure / (self.last_gap / INTERVENTION_LEVEL))
+            self.leverage_est = squeeze
+        coup = getattr(m, "coup", None) or getattr(m.security, "coup", None)
+        plot = quiet = None
+        if coup is None and p.mech_substitution:
+            h = attempt_hazard(p, b, self.last_gap, self.last_odds)
+            if k.attempts > self.attempts_seen:  # a plot failed: he is still in power
+                self.attempts_seen = k.attempts
+                plot = h
+                backed = np.array([u.backs_moscow for u in m.security.units])
+                b = rb.plot_evidence(b, backed, p.ruler_plot_weight)
+            else:
+                quiet = h
+        b = rb.update_resolve(
+            b,
+            demand=k.demand,
+            war=x.war_trajectory,
+            squeeze=squeeze,
+            plot_hazard=plot,
+            quiet_hazard=quiet,
+            drift=p.ruler_resolve_drift,
+            signal_sd=p.ruler_signal_sd,
         )
-        self.odds_est = k.substitution_odds(self.alignment_est) if p.mech_substitution else 0.0
+        if p.mech_substitution:  # Moscow pushes harder when desperate, and he knows it
+            b = rb.drift_penetration(b, p.ruler_penetration_drift * (1.0 + k.desperation))
+        army = m.army
+        fought = army.deployed_strength + army.casualties_week
+        own = army.casualties_week / fought if fought > 0 else None
+        self.beliefs = rb.update_losses(
+            b,
+            war=x.war_trajectory,
+            base=p.ruler_loss_rate,
+            memory=p.ruler_loss_memory,
+            own_share=own,
+            own_weight=p.ruler_loss_own_weight,
+        )
+
+    def situation(self, x: Inputs) -> Situation:
+        """What he sees this week, with the illegitimacy he foresees at each level (the
+        hardship his own economy's squeeze and mobilisation would bring)."""
+        p, m = self.p, self.model
         relief = p.excuse_relief * self.nato_credibility if p.mech_nato_excuse else 0.0
-        illegit, defeat = [], []
+        demand = m.kremlin.demand
+        illegit = []
         w = p.pro_western_share
-        deployable = p.deploy_share * m.army.obeying_strength
-        for level in range(INTERVENTION_LEVEL + 1):
-            gap = unmet_demand(k.demand, level, relief)
-            h = m.citizens.hardship_at(x.sanctions, economic_pressure(k.leverage, gap), level)
+        for level in GRADED:
+            gap = unmet_demand(demand, level, 0.0)
+            pressure = economic_pressure(self.leverage_est, gap)
+            h = m.citizens.hardship_at(x.sanctions, pressure, level)
             lpw, lpr = legitimacies(p, m.citizens.conditions(level, h, m.occupied))
             illegit.append(w * (1.0 - lpw) + (1.0 - w) * (1.0 - lpr))
-            loss = 0.0
-            if level == INTERVENTION_LEVEL:
-                loss = expected_loss_share(
-                    x.ukraine_strength, deployable, p.lanchester_alpha, p.planning_horizon
-                )
-            defeat.append(loss)
-        return Outlook(
-            demand=k.demand,
-            exasperation=self.exasperation_est,
-            desperation=k.desperation,
-            odds=self.odds_est,
-            indispensability=k.indispensability,
-            excuse_relief=relief,
+        units = m.security.units
+        return Situation(
+            demand=demand,
             unrest=m.turnout / max(1e-9, m.uprising_threshold),
             illegitimacy=illegit,
-            defeat=defeat,
-            leverage=k.leverage,
+            mutinied_share=m.army.mutinied_share,
+            leverage=self.leverage_est,
+            relief=relief,
             current=m.support_level,
+            capacity=np.array([u.capacity for u in units]),
+            weight=np.array([1.0 if u.region == CAPITAL else p.ruler_rest_weight for u in units]),
+            troops=float(p.russian_troops),
         )
 
-    def decide(self, o: Outlook, forced: bool) -> int:
-        """Pick the support level; from the forced week on ``forced_level`` overrides it."""
-        level, self.assessment = choose_level(self.p, o)
-        if forced:
-            level = self.p.forced_level
-            if all(a.level != level for a in self.assessment):
-                self.assessment.append(assess(self.p, o, level))
-        self.level = level
-        # The excuse is in use whenever he keeps troops home while Moscow wants more.
-        self.excuse_used = bool(
-            self.p.mech_nato_excuse and level < INTERVENTION_LEVEL and o.demand > level
-        )
-        # He warns Moscow whenever he refuses part of the demand (mechanism 7).
-        self.warning = bool(self.p.mech_warning and o.demand > level)
-        return level
+    def act_on(self, t: int, s: Situation, level: int) -> None:
+        """Follow through on the level: the excuse and the warning if they pay, a purge if
+        one pays; remember the gap and odds he left for next week's inference."""
+        p = self.p
+        row = next((a for a in self.assessment if a.level == level), None)
+        if row is None:  # a forced level outside his menu (graded complicity off)
+            row = assess(p, self.emulator, self.beliefs, s, level)
+            self.assessment.append(row)
+        self.excuse_used = row.excuse
+        self.warning = wants_to_warn(p, self.emulator, self.beliefs, s, level)
+        self.odds_est = row.odds
+        self.last_gap, self.last_odds = row.gap, row.odds
+        target, net = purge_choice(p, self.beliefs, s, row)
+        if target is not None:
+            self.purge(t, target, net)
 
-    def maybe_purge(self, t: int) -> None:
-        """Rotate the chiefs of the service he believes most penetrated (``purge_target``)."""
+    def purge(self, t: int, target: int, net: float) -> None:
+        """Rotate the chiefs of unit ``target``: the purge shows him its alignment, the new
+        chiefs cut it, the unit loses capacity, and Moscow is annoyed (``Kremlin.react``)."""
         p, m = self.p, self.model
-        target = purge_target(p, self.alignment_est, self.odds_est, self.weeks_since_purge)
-        if target is None:
-            return
         unit = m.security.units[target]
-        before = unit.alignment
-        unit.rotate_chiefs(p.purge_effect)
+        believed, before = self.beliefs.penetration[target], unit.alignment
+        unit.rotate_chiefs(p.purge_effect, p.purge_capacity_loss)
+        self.beliefs = rb.reveal_unit(
+            self.beliefs, target, before, p.ruler_reveal_weight, p.purge_effect
+        )
         self.weeks_since_purge = 0
         self.purged = True
         self.purges += 1
         m.log.record(
             t,
             "purge",
-            f"Lukashenko rotates the chiefs of {unit.name} (estimated alignment with Moscow "
-            f"{self.alignment_est[target]:.2f}, actual {before:.2f} -> "
-            f"{unit.alignment:.2f}; his estimated substitution odds {self.odds_est:.2f})",
+            f"Lukashenko rotates the chiefs of {unit.name} (believed alignment with Moscow "
+            f"{believed:.2f}, revealed {before:.2f} -> {unit.alignment:.2f}; expected cut in "
+            f"his substitution risk net of its costs {net:.3f})",
         )

@@ -108,10 +108,13 @@ class SecurityUnit(mesa.Agent):
         """Moscow closes ``effort`` of the gap between this unit's alignment and 1."""
         self.alignment += effort * (1.0 - self.alignment)
 
-    def rotate_chiefs(self, purge_effect: float) -> None:
-        """Coup-proofing: new chiefs cut Moscow's alignment and restore loyalty."""
+    def rotate_chiefs(self, purge_effect: float, capacity_loss: float = 0.0) -> None:
+        """Coup-proofing: new chiefs cut Moscow's alignment and restore loyalty; the
+        disruption costs the unit ``capacity_loss`` of its capacity (counterbalancing lowers
+        effectiveness, De Bruin 2018)."""
         self.alignment *= 1.0 - purge_effect
         self.loyalty = max(self.loyalty, self.loyalty0)
+        self.capacity *= 1.0 - capacity_loss
 
     def on_duty(self) -> float:
         """People this unit puts on the street for the regime (none once defected)."""
