@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from abm.belarus.actors.army import GARRISON, UKRAINE, intervention_decider, morale_step
+from abm.belarus.actors.army import GARRISON, UKRAINE, morale_step
 from abm.belarus.model import BelarusModel
 from abm.belarus.params import BELARUS_PARAMS
 
@@ -91,22 +91,14 @@ def test_clashing_units_lose_soldiers_and_keep_their_books():
     assert abs((before - u.strength) - expected) < 5 * np.sqrt(expected)
 
 
-@pytest.mark.parametrize(
-    ("decider", "forced", "regime", "says"),
-    [
-        ("moscow", False, "lukashenko", "forced by Moscow"),
-        ("lukashenko", True, "lukashenko", "chosen by Lukashenko"),
-        ("loyalist", False, "loyalist", "ordered by Moscow's loyalist"),
-        (None, True, "lukashenko", "forced by Moscow"),
-        (None, False, "lukashenko", "chosen by Lukashenko"),
-        (None, False, "loyalist", "ordered by Moscow's loyalist"),
-    ],
-)
-def test_the_intervention_names_who_decided_it(decider, forced, regime, says):
-    assert intervention_decider(decider, forced, regime) == says
+def test_a_forced_intervention_says_moscow_forced_it():
+    m = BelarusModel({**SMALL, "forced_intervention_week": 1}, rng=0, faces=False)
+    m.run_for(2)
+    (cause,) = [c for _, e, c in m.events if e == "intervention"]
+    assert "forced by Moscow" in cause and m.ruler.decider == "forced"
 
 
-def test_the_intervention_event_reads_the_rulers_decider_when_he_keeps_one():
+def test_the_intervention_event_reads_the_rulers_decider():
     m = run(0)
     m.ruler.decider = "loyalist"
     m.army.units[0].location = UKRAINE

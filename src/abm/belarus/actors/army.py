@@ -112,24 +112,13 @@ def refusal_probability(p: Values, pw_share: float, loyalty: float, morale: floa
     return logistic((index - p.refusal_mid) / 0.1)
 
 
-#: How the intervention event names who decided it, by the ruler's ``decider``.
+#: How the intervention event names who decided it, by the ruler's ``decider``
+#: (``Lukashenko.govern``: a forced week, Lukashenko's own choice, Moscow's loyalist).
 DECIDERS = {
-    "moscow": "forced by Moscow",
     "forced": "forced by Moscow",
-    "kremlin": "forced by Moscow",
     "lukashenko": "chosen by Lukashenko",
     "loyalist": "ordered by Moscow's loyalist",
 }
-
-
-def intervention_decider(decider: str | None, forced: bool, regime: str) -> str:
-    """Who sent the army into Ukraine: the ruler's ``decider`` when it keeps one, else read
-    from the forced week and the regime (a Moscow-installed loyalist obeys Moscow)."""
-    if decider:
-        return DECIDERS.get(str(decider).lower(), f"decided by {decider}")
-    if forced:
-        return "forced by Moscow"
-    return "ordered by Moscow's loyalist" if regime == "loyalist" else "chosen by Lukashenko"
 
 
 class ArmyUnit(mesa.Agent):
@@ -417,11 +406,7 @@ class Army:
             return
         self._deployed_logged = True
         m = self.model
-        why = intervention_decider(
-            getattr(m.ruler, "decider", None),
-            forced=0 <= self.p.forced_intervention_week <= t,
-            regime=m.regime,
-        )
+        why = DECIDERS[m.ruler.decider]
         m.log.record(
             t,
             "intervention",
