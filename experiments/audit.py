@@ -246,18 +246,20 @@ def specs(sizes: Sizes, config: Mapping[str, Any]) -> dict[str, Any]:
             }
         )
 
+    # In the order they run: the curves first (issue 12's first defect), the switch-off
+    # table last (the most runs), so a stopped audit has its headline.
     out = {}
-    for sc in SCENARIOS:
-        switches = [ALL_ON, *SWITCHES] if sc in sizes.switch_scenarios else [ALL_ON]
-        out[f"scenario_{sc}"] = spec(
-            f"scenario_{sc}", sc, sizes.seeds, {"audit_switch_off": {"values": switches}}
-        )
     at = {"forced_intervention_week": forced["week"]}
     out["forced"] = spec("forced", forced["scenario"], sizes.seeds, {}, at)
     for var, c in config["curves"].items():
         values = curve_values(c, sizes.points)
         out[f"curve_{var}"] = spec(
             f"curve_{var}", forced["scenario"], sizes.curve_seeds, {var: {"values": values}}, at
+        )
+    for sc in sorted(SCENARIOS, key=lambda sc: sc in sizes.switch_scenarios):
+        switches = [ALL_ON, *SWITCHES] if sc in sizes.switch_scenarios else [ALL_ON]
+        out[f"scenario_{sc}"] = spec(
+            f"scenario_{sc}", sc, sizes.seeds, {"audit_switch_off": {"values": switches}}
         )
     if sizes.scale_seeds and sizes.scale_n != sizes.n_citizens:
         out["scale_forced"] = spec(
@@ -1115,6 +1117,8 @@ else. The scale check at the end measures that directly. `--full` runs {full_n:,
 {full_runs:,} runs, **~{full_minutes:.0f} min on 2 idle cores** (estimated from this run's
 measured {cost_large:.2f} s per run at {large_n:,} agents).
 
+{sweep_table}
+
 Every proportion carries a 95 % Wilson interval; every difference a 95 % Newcombe (hybrid
 score) interval. Switch-off arms share their seeds with all-on (common random numbers), for
 which Newcombe's interval is conservative.
@@ -1245,6 +1249,7 @@ def readme(args, sizes, config, tables, before, meta, walls) -> str:
         switch=switch_md(now, b_tables),
         collapse=collapse_md(now, b_tables),
         scale=scale_md(now["scale"]),
+        sweep_table=walls["sweep_table"],
     )
 
 
@@ -1277,6 +1282,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale-seeds", type=int, default=None, help="scale-check seeds (40; 0: none)")
     ap.add_argument("--steps", type=int, default=None, help="weeks (default: the scenarios' 104)")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument(
+        "--no-run", action="store_true", help="analyse the runs stored so far; run nothing"
+    )
     ap.add_argument("--config", default=str(CONFIG), help="the curves' ranges (audit.toml)")
     ap.add_argument("--work", default=None, help="sweep folders (default out/audit)")
     ap.add_argument("--out", default=None, help="results folder (default results/audit)")
@@ -1303,11 +1311,13 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out) if args.out else root / "results" / "audit"
     t0 = time.perf_counter()
     for name, spec in sweeps.items():
-        print(
-            f"== {name}: {spec.replicates} seeds a point",
-            flush=True,
-        )
-        audit_sweep(spec, work / name, args.workers)
+        if args.no_run:
+            break
+        print(f"== {name}: {spec.replicates} seeds a point", flush=True)
+        done = audit_sweep(spec, work / name, args.workers)
+        if done.signal:  # stopped: what is stored stays, a rerun resumes
+            print(f"stopped by {done.signal}; rerun the same command to resume")
+            return 130
     tables = analyse(work, sweeps, sizes, config)
     from abm.sweep.version import git_commit
 
@@ -1334,7 +1344,18 @@ def main(argv: list[str] | None = None) -> int:
         switch_figure(tables["switch_off"], out / "switch_off")
     small = cost_per_run(work, [n for n in sweeps if not n.startswith("scale_")])
     large = cost_per_run(work, [n for n in sweeps if n.startswith("scale_")])
+    stored = []
+    for name, spec in sweeps.items():
+        runs = read_sweep(work / name)[0]
+        planned = spec.replicates * max(1, len(build_points(spec)))
+        mean = runs["elapsed_s"].mean() if len(runs) else math.nan
+        stored.append(f"| `{name}` | {len(runs):,} / {planned:,} | {mean:.2f} |")
+    sweep_table = "\n".join(
+        ["| sweep (in `" + str(work) + "`) | runs stored / planned | s per run |", "|---|---|---|"]
+        + stored
+    )
     walls = {
+        "sweep_table": sweep_table,
         "runs": sum(s.replicates * max(1, len(build_points(s))) for s in sweeps.values()),
         "wall": sum(session_walls(work / n) for n in sweeps),
         "cost_small": small or 0.0,
