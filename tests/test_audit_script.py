@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from abm.belarus.outcomes import OUTCOMES
 from abm.errors import ParameterError
 
 TINY = ["--n-citizens", "200", "--seeds", "2", "--curve-seeds", "1", "--points", "2"]
@@ -22,7 +23,14 @@ def audit(experiment):
     return experiment("audit")
 
 
-def test_audit_runs_end_to_end_writes_every_table_and_sets_before_beside_now(audit, tmp_path):
+@pytest.fixture(scope="module")
+def tables(experiment):
+    return experiment("audit_tables")
+
+
+def test_audit_runs_end_to_end_writes_every_table_and_sets_before_beside_now(
+    audit, tables, tmp_path
+):
     work, out = tmp_path / "work", tmp_path / "out"
     argv = [*TINY, "--work", str(work), "--out", str(out)]
     assert audit.main([*argv, "--as-before"]) == 0
@@ -30,11 +38,11 @@ def test_audit_runs_end_to_end_writes_every_table_and_sets_before_beside_now(aud
         for name in audit.TABLES:
             assert (folder / f"{name}.csv").is_file(), name
     curves = pd.read_csv(out / "curves.csv")
-    assert len(curves) == 4 * 2 * len(audit.CURVE_OUTCOMES)  # 4 variables, 2 points each
+    assert len(curves) == 4 * 2 * len(tables.CURVE_OUTCOMES)  # 4 variables, 2 points each
     assert ((curves["ci_low"] <= curves["p"]) & (curves["p"] <= curves["ci_high"])).all()
     switch = pd.read_csv(out / "switch_off.csv")
-    assert set(switch["switch_off"]) == {audit.ALL_ON, *audit.SWITCHES}
-    assert (switch.groupby("switch_off").size() == len(audit.OUTCOMES)).all()
+    assert set(switch["switch_off"]) == {tables.ALL_ON, *audit.SWITCHES}
+    assert (switch.groupby("switch_off").size() == len(OUTCOMES)).all()
     levels = pd.read_csv(out / "levels.csv")
     sums = levels.groupby(["scenario", "weeks"])["share"].sum()
     assert np.allclose(sums[sums.notna()], 1.0)
@@ -51,15 +59,15 @@ def test_audit_runs_end_to_end_writes_every_table_and_sets_before_beside_now(aud
     assert before.equals(pd.read_csv(out / "forced.csv"))
 
 
-def test_wilson_and_newcombe_intervals_on_known_counts(audit):
-    lo, hi = audit.wilson(5, 10)
+def test_wilson_and_newcombe_intervals_on_known_counts(tables):
+    lo, hi = tables.wilson(5, 10)
     assert (round(lo, 4), round(hi, 4)) == (0.2366, 0.7634)
-    assert audit.wilson(0, 10)[0] == 0.0 and round(audit.wilson(0, 10)[1], 4) == 0.2775
-    assert audit.wilson(10, 10)[1] == 1.0
+    assert tables.wilson(0, 10)[0] == 0.0 and round(tables.wilson(0, 10)[1], 4) == 0.2775
+    assert tables.wilson(10, 10)[1] == 1.0
     # Newcombe (1998), Stat Med 17: 56/70 - 48/80, method 10: 0.0524 to 0.3339
-    d, lo, hi = audit.newcombe(56, 70, 48, 80)
+    d, lo, hi = tables.newcombe(56, 70, 48, 80)
     assert (round(d, 4), round(lo, 4), round(hi, 4)) == (0.2, 0.0524, 0.3339)
-    assert math.isnan(audit.proportion(0, 0)["p"])
+    assert math.isnan(tables.proportion(0, 0)["p"])
 
 
 def switch_runs(arms: dict[str, tuple[int, int]]) -> pd.DataFrame:
@@ -76,8 +84,8 @@ def switch_runs(arms: dict[str, tuple[int, int]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def test_switch_off_table_flags_an_inert_switch_and_only_it(audit):
-    t = audit.switch_table(
+def test_switch_off_table_flags_an_inert_switch_and_only_it(tables):
+    t = tables.switch_table(
         switch_runs(
             {
                 "none": (100, 200),
@@ -93,7 +101,7 @@ def test_switch_off_table_flags_an_inert_switch_and_only_it(audit):
     row = t[(t["switch_off"] == "mech_union_doctrine") & (t["outcome"] == "intervention")].iloc[0]
     assert row["diff"] == -0.5 and row["diff_high"] < 0
     # under 5 points but well measured (the interval excludes 0): not inert
-    big = audit.switch_table(
+    big = tables.switch_table(
         switch_runs({"none": (10_000, 20_000), "mech_warning": (9_200, 20_000)}), "x"
     )
     assert not bool(big.loc[big["switch_off"] == "mech_warning", "inert"].iloc[0])
@@ -113,21 +121,21 @@ def series_of(run_id: str, levels, in_power, **extra) -> pd.DataFrame:
     )
 
 
-def test_deciders_are_derived_from_level_and_power_without_a_decider_series(audit):
+def test_deciders_are_derived_from_level_and_power_without_a_decider_series(tables):
     luk = series_of("a", [3, 3, 5, 5], [1, 1, 1, 1])
     loyal = series_of("b", [3, 3, 5, 5], [1, 0, 0, 0])
     none = series_of("c", [3, 4, 4, 4], [1, 1, 1, 1])
     summary = {"week_substitution": 1, "week_russian_intervention": None}
-    assert audit.decider_of(luk, {"week_substitution": None}, -1) == "Lukashenko"
-    assert audit.decider_of(loyal, summary, -1) == "Moscow's loyalist"
-    assert audit.decider_of(luk, {"week_substitution": None}, 2) == "forced"
-    assert audit.decider_of(none, {}, -1) is None
+    assert tables.decider_of(luk, {"week_substitution": None}, -1) == "Lukashenko"
+    assert tables.decider_of(loyal, summary, -1) == "Moscow's loyalist"
+    assert tables.decider_of(luk, {"week_substitution": None}, 2) == "forced"
+    assert tables.decider_of(none, {}, -1) is None
     # ...and read from the series where the model records it
     named = luk.assign(decider=["", "", "lukashenko_choice", "lukashenko_choice"])
-    assert audit.decider_of(named, {"week_substitution": None}, 2) == "lukashenko_choice"
+    assert tables.decider_of(named, {"week_substitution": None}, 2) == "lukashenko_choice"
 
 
-def test_coups_and_collapses_are_read_from_either_series_set(audit):
+def test_coups_and_collapses_are_read_from_either_series_set(tables):
     runs = pd.DataFrame(
         {
             "coup_attempts": ["3:0.25;6:1", ""],
@@ -142,7 +150,7 @@ def test_coups_and_collapses_are_read_from_either_series_set(audit):
     )
     levels, power = [3] * 10, [1] * 6 + [0] * 4
     before = pd.concat([series_of("a", levels, power), series_of("b", levels, [1] * 10)])
-    a = audit.coup_attempts(runs, before)  # before issue 12: the event log's backing
+    a = tables.coup_attempts(runs, before)  # before issue 12: the event log's backing
     assert list(a["week"]) == [3, 6] and list(a["backing"]) == [0.25, 1.0]
     assert list(a["rounds"]) == [1, 1]
     rounds = [0, 0, 0, 1, 2, 3, 1, 0, 0, 0]
@@ -163,17 +171,17 @@ def test_coups_and_collapses_are_read_from_either_series_set(audit):
             ),
         ]
     )
-    b = audit.coup_attempts(runs, after)  # after: attempts and backing over their rounds
+    b = tables.coup_attempts(runs, after)  # after: attempts and backing over their rounds
     assert list(b["week"]) == [3, 6] and list(b["rounds"]) == [3, 1]
     assert list(b["backing"]) == [0.4, 0.8] and b["backing_by_round"].iloc[0] == "0.3;0.45;0.4"
-    s = audit.coup_summary("x", runs, b)
+    s = tables.coup_summary("x", runs, b)
     assert s["attempts"] == 2 and s["successes"] == 1 and s["success_share"] == 0.5
-    c_before = audit.collapse_table(runs, before, "x")
-    c_after = audit.collapse_table(runs, after, "x")
+    c_before = tables.collapse_table(runs, before, "x")
+    c_after = tables.collapse_table(runs, after, "x")
     assert len(c_before) == 1 and bool(c_before["loyalist_fell_same_week"].iloc[0])
     assert math.isnan(c_before["absorbed"].iloc[0]) and c_after["absorbed"].iloc[0] == 1
-    assert audit.collapse_summary(c_after)["absorbed"] == 1
-    assert not audit.collapse_summary(c_before)["absorbed_recorded"]
+    assert tables.collapse_summary(c_after)["absorbed"] == 1
+    assert not tables.collapse_summary(c_before)["absorbed_recorded"]
 
 
 def test_the_sweeps_keep_the_issue_12_series_once_the_model_has_them(audit, monkeypatch):
