@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from audit_tables import ALL_ON, CURVE_OUTCOMES, INERT_POINTS, QUIET_SHARE
+
 from abm import catalog
 from abm.belarus.outcomes import OUTCOMES
-
-from audit_tables import ALL_ON, CURVE_OUTCOMES, INERT_POINTS, QUIET_SHARE
 
 
 # ------------------------------------------------------------------------------ figures
@@ -137,7 +137,10 @@ def coups_figure(attempts: Mapping[str, pd.DataFrame], stem: Path):
             ax.hist(b, bins=bins, histtype="step", lw=1.2, label=f"{sc} ({len(b)} attempts)")
     ax.set_xlabel("share of security capacity backing Moscow at the attempt (last round)")
     ax.set_ylabel("attempts")
-    ax.legend(fontsize=7)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7)
+    else:
+        ax.text(0.5, 0.5, "no coup attempt", ha="center", transform=ax.transAxes)
     return save(fig, str(stem))
 
 
@@ -263,7 +266,7 @@ def coups_md(now, before) -> str:
 
 def largest_move(t: pd.DataFrame) -> str:
     r = t.loc[t["diff"].abs().idxmax()]
-    return f"{r['outcome']} {points(r)}"
+    return f"{r['outcome']} {points(r)} (n = {int(r['n'])})"
 
 
 def points(r) -> str:
@@ -389,6 +392,10 @@ number below is set beside them. {same_code}
 |---|---|---|---|---|---|
 {meta_rows}
 
+## Headline
+
+{headline}
+
 **Sizes.** {sweep_runs:,} runs of 104 weeks in {run_wall:.0f} s of sweep wall time ({workers}
 workers, this run's sessions{shared}). The default size uses {n:,} citizen agents: SCALE.md
 (`results/history/SCALE.md`) shows the protest patterns' means agree from 10,000 agents up
@@ -462,7 +469,112 @@ The same runs at {large_n:,} agents (`--scale-seeds` seeds; the forced runs at t
 rising desperation all-on): each outcome's difference from the audit's size.
 
 {scale}
+
+## How to read it
+
+- A sweep keeps series and each outcome's first week, not the event log; `belarus_audit`
+  (the Belarus model with `audit_switch_off`, registered by `experiments/audit.py`) adds to
+  each run's summary what the log alone holds: each coup attempt's week and the share the
+  attempt's event reports, the week a loyalist fell, and the ejection's cause.
+- *Who set level 5*, without a `decider` series: the forced intervention from its week on;
+  Lukashenko when he held power the week before and no substitution removed him that week;
+  Moscow's loyalist once a substitution (or a Russian intervention after a revolt) installed
+  one. Before issue 12 a loyalist sets level = round(demand).
+- *Moscow's share at an attempt*, without `coup_round`: the one-shot share the attempt's
+  event reports (one round). With it: the share at the attempt's last round, and every
+  round's in `coup_attempts.csv`.
+- *Inert* is about the outcomes listed (first weeks by the horizon), not about the series a
+  mechanism moves on the way: a switch can change the weeks and levels without changing
+  whether an outcome happens.
+- The sweep folders resume: an interrupted audit continues where it stopped with the same
+  command; a folder made by other model code (or another spec) is set aside as
+  `<folder>.stale-<hash>`, never mixed. `before/` changes only with `--as-before`.
 """
+
+
+def headline(t: Mapping[str, pd.DataFrame]) -> list[str]:
+    """One line per bullet of issue 12's first section, from one set of tables."""
+    out = []
+    f = t["forced"].set_index("outcome") if len(t["forced"]) else None
+    c = t["curves"]
+    if f is not None and len(c):
+        at = ", ".join(f"{o.replace('_', ' ')} {pct(f.loc[o, 'p'])}" for o in CURVE_OUTCOMES)
+        spans = "; ".join(
+            f"{o.replace('_', ' ')} {span(c.loc[c['outcome'] == o, 'p'])}" for o in CURVE_OUTCOMES
+        )
+        out.append(
+            f"1. After a forced intervention, at the defaults: {at}. Over every point of the "
+            f"four response curves: {spans}."
+        )
+    lv = t["levels"]
+    if len(lv):
+        parts = []
+        for sc in ("baseline", "rising_desperation"):
+            g = lv[(lv["scenario"] == sc) & (lv["weeks"] == "Lukashenko in power")]
+            used = [
+                f"{int(r['level'])}: {pct(r['share'])}" for _, r in g.iterrows() if r["share"] > 0
+            ]
+            parts.append(f"{sc} {', '.join(used) or '-'}")
+        d = t["deciders"]
+        chose = d[(d["decider"] == "Lukashenko") & (d["scenario"] != "forced")]
+        loyal = d[(d["decider"] == "Moscow's loyalist") & (d["scenario"] != "forced")]
+        out.append(
+            "2. Lukashenko's weeks by support level: " + "; ".join(parts) + ". Runs in which "
+            f"he himself first chose level 5: {int(chose['count'].sum())}; in which Moscow's "
+            f"loyalist did: {int(loyal['count'].sum())} (all-on runs of "
+            f"{', '.join(dict.fromkeys(d.loc[d['scenario'] != 'forced', 'scenario']))})."
+        )
+    co = t["coups"]
+    if len(co):
+        parts = []
+        for _, r in co.iterrows():
+            if not r["attempts"]:
+                parts.append(f"{r['scenario']}: no attempt")
+                continue
+            parts.append(
+                f"{r['scenario']}: {int(r['attempts'])} attempts, Moscow's share "
+                f"{pct(r['backing_min'])} to {pct(r['backing_max'])} (median "
+                f"{pct(r['backing_median'])}, {pct(r['contested_share'])} contested), success "
+                f"{int(r['successes'])}/{int(r['attempts'])}"
+            )
+        out.append("3. Coups: " + "; ".join(parts) + " (Powell & Thyne: ~48 %).")
+    sw = t["switch_off"]
+    if len(sw):
+        parts = []
+        for sc, g in sw.groupby("scenario", sort=False):
+            inert = list(dict.fromkeys(g.loc[g["inert"].astype(bool), "switch_off"]))
+            parts.append(f"{sc}: {', '.join(inert) or 'none'}")
+        out.append("4. Inert switches (no outcome moves 5 points): " + "; ".join(parts) + ".")
+    cs = t["collapse_summary"]
+    if len(cs):
+        r = cs[cs["source"] == "all"].iloc[0]
+        if int(r["collapses"]):
+            absorbed = (
+                f"{int(r['absorbed'])}/{int(r['collapses'])} absorbed"
+                if bool(r["absorbed_recorded"])
+                else "no absorbing state recorded"
+            )
+            out.append(
+                f"5. Collapses: {int(r['collapses'])}; afterwards a median "
+                f"{pct(r['active_mean_after_median'])} of the population active (up to "
+                f"{pct(r['active_mean_after_max'])}), over half active for up to "
+                f"{int(r['weeks_over_half_active_max'])} weeks; Moscow-installed loyalists "
+                f"toppled the week they were installed: {int(r['loyalists_fell_same_week'])}/"
+                f"{int(r['loyalists_installed'])}; {absorbed}."
+            )
+        else:
+            out.append("5. Collapses: none.")
+    return out
+
+
+def headline_md(now, before, same: bool) -> str:
+    """The headline of now, and of before above it when recorded and different code."""
+    if same:
+        return "**Before = now** (the same code):\n\n" + "\n".join(headline(now))
+    text = "**Now:**\n\n" + "\n".join(headline(now))
+    if before is not None:
+        text = "**Before:**\n\n" + "\n".join(headline(before)) + "\n\n" + text
+    return text
 
 
 def meta_row(label: str, meta: Mapping[str, Any]) -> str:
@@ -542,4 +654,7 @@ def readme(args, sizes, full, config, tables, before, meta, walls) -> str:
         collapse=collapse_md(now, b_tables),
         scale=scale_md(now["scale"]),
         sweep_table=walls["sweep_table"],
+        headline=headline_md(
+            now, b_tables, before is not None and before[1]["code_hash"] == meta["code_hash"]
+        ),
     )
