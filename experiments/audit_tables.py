@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from abm.belarus.outcomes import OUTCOMES
-
 from calibration import wilson
+
+from abm.belarus.outcomes import OUTCOMES
 
 #: The all-on arm of the switch-off table (``audit_switch_off``'s default).
 ALL_ON = "none"
