@@ -386,6 +386,9 @@ def analyse(work: Path, sweeps: Mapping[str, Any], sizes: Sizes, config) -> dict
     coll = pd.concat(collapses, ignore_index=True)
     by_source = [{"source": s} | collapse_summary(g) for s, g in coll.groupby("source", sort=False)]
     by_source.append({"source": "all"} | collapse_summary(coll))
+    for cause in ("revolt", "substitution"):  # the defect is about revolts
+        g = coll[coll["cause"] == cause]
+        by_source.append({"source": f"all, by {cause}"} | collapse_summary(g))
     pairs = {}
     if all(len(data.get(n, ((), ()))[0]) for n in ("scale_forced", "scale_rising_desperation")):
         pairs["forced"] = (f_runs, data["scale_forced"][0], forced_week)
@@ -533,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
     walls = {
         "sweep_table": sweep_table,
         "runs": sum(s.replicates * max(1, len(build_points(s))) for s in sweeps.values()),
-        "wall": sum(session_walls(work / n) for n in sweeps),
+        "wall": sum(session_walls(work / n) for n in sweeps if (work / n).is_dir()),
         "cost_small": small or 0.0,
         "cost_large": small if sizes.n_citizens == FULL.n_citizens else large,
         "full_runs": full_runs(config),

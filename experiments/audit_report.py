@@ -404,7 +404,9 @@ actors (Kremlin, ruler, army and security units: the same at any number of citiz
 turnout against a threshold, so a smaller crowd adds seed noise to uprisings and little
 else. The scale check at the end measures that directly. `--full` runs {full_n:,} agents,
 {full_curve} seeds a curve point and the switch-off table on {full_switch}: about
-{full_runs:,} runs, **~{full_minutes:.0f} min on 2 idle cores** ({cost_note}).
+{full_runs:,} runs, **~{full_minutes:.0f} min on 2 cores at this run's speed**
+({cost_note}; on idle cores ~55 min, from 0.65 s per run measured at 10,000 agents: see
+`experiments/audit.py`).
 
 {sweep_table}
 
@@ -547,7 +549,8 @@ def headline(t: Mapping[str, pd.DataFrame]) -> list[str]:
         out.append("4. Inert switches (no outcome moves 5 points): " + "; ".join(parts) + ".")
     cs = t["collapse_summary"]
     if len(cs):
-        r = cs[cs["source"] == "all"].iloc[0]
+        r = cs[cs["source"] == "all, by revolt"]
+        r = r.iloc[0] if len(r) else cs[cs["source"] == "all"].iloc[0]
         if int(r["collapses"]):
             absorbed = (
                 f"{int(r['absorbed'])}/{int(r['collapses'])} absorbed"
@@ -555,7 +558,7 @@ def headline(t: Mapping[str, pd.DataFrame]) -> list[str]:
                 else "no absorbing state recorded"
             )
             out.append(
-                f"5. Collapses: {int(r['collapses'])}; afterwards a median "
+                f"5. Collapses by revolt: {int(r['collapses'])}; afterwards a median "
                 f"{pct(r['active_mean_after_median'])} of the population active (up to "
                 f"{pct(r['active_mean_after_max'])}), over half active for up to "
                 f"{int(r['weeks_over_half_active_max'])} weeks; Moscow-installed loyalists "
@@ -563,7 +566,7 @@ def headline(t: Mapping[str, pd.DataFrame]) -> list[str]:
                 f"{int(r['loyalists_installed'])}; {absorbed}."
             )
         else:
-            out.append("5. Collapses: none.")
+            out.append("5. Collapses by revolt: none.")
     return out
 
 
