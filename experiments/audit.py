@@ -469,7 +469,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=None, help="results folder (default results/audit)")
     argv = sys.argv[1:] if argv is None else list(argv)
     args = ap.parse_args(argv)
-    args.command = ".venv/bin/python experiments/audit.py" + (" " + " ".join(argv) if argv else "")
+    # --no-run is not part of the command a reader reruns: once every run is stored it
+    # changes nothing (the README's sweep table says when some are missing).
+    shown = [a for a in argv if a != "--no-run"]
+    args.command = ".venv/bin/python experiments/audit.py" + "".join(f" {a}" for a in shown)
 
     from history import session_walls
 

@@ -29,7 +29,7 @@ def curves_figure(curves: pd.DataFrame, before: pd.DataFrame | None, config, ste
 
     colours = {o.name: o.colour for o in catalog.get("belarus").outcomes}
     names = list(config["curves"])
-    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.4), sharey=True)
+    fig, axes = plt.subplots(1, len(names), figsize=(3.6 * len(names), 3.6), sharey=True)
     for ax, var in zip(np.atleast_1d(axes), names, strict=True):
         c = config["curves"][var]
         for o in CURVE_OUTCOMES:
@@ -42,8 +42,14 @@ def curves_figure(curves: pd.DataFrame, before: pd.DataFrame | None, config, ste
         default = BELARUS_PARAMS[var].default
         ax.axvline(float(default), color="grey", ls=":", lw=0.8)
         if c.get("scale") == "log":
+            from matplotlib.ticker import FixedLocator, NullLocator
+
             ax.set_xscale("log")
-        ax.set_xlabel(f"{c['label']} ({c['unit']})", fontsize=8)
+            ticks = curves.loc[curves["variable"] == var, "value"].unique()[::2]
+            ax.xaxis.set_major_locator(FixedLocator(ticks))
+            ax.xaxis.set_minor_locator(NullLocator())
+            ax.set_xticklabels([f"{x:,.3g}" for x in ticks], fontsize=7)
+        ax.set_xlabel(f"{c['label']}\n({c['unit']})", fontsize=8)
         ax.set_title(f"{var} ({c['basis']})", fontsize=9)
         ax.set_ylim(-0.02, 1.02)
     first = np.atleast_1d(axes)[0]
