@@ -101,7 +101,10 @@ def switch_figure(table: pd.DataFrame, stem: Path):
         )
         ax.set_xlabel("P(outcome) switched off - all on")
         ax.set_title(f"{sc} (n = {int(t['n'].iloc[0]) if len(t) else 0} per arm)")
-    np.atleast_1d(axes)[-1].legend(loc="lower right", fontsize=6)
+    for ax in np.atleast_1d(axes):
+        ax.invert_yaxis()  # the switches top to bottom in the order the table lists them
+    handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=7, bbox_to_anchor=(0.5, -0.06))
     return save(fig, str(stem))
 
 
@@ -368,7 +371,7 @@ def collapse_md(now, before) -> str:
 
 def scale_md(t: pd.DataFrame) -> str:
     if t.empty:
-        return "(not run at this size: the audit already runs at the larger size)"
+        return "(no scale-check runs: `--scale-seeds 0`, `--full` (already at the larger size) or not stored yet)"
     rows = [
         f"| arm | outcome | {int(t['agents_small'].iloc[0]):,} agents "
         f"| {int(t['agents_large'].iloc[0]):,} agents "
