@@ -371,7 +371,10 @@ def collapse_md(now, before) -> str:
 
 def scale_md(t: pd.DataFrame) -> str:
     if t.empty:
-        return "(no scale-check runs: `--scale-seeds 0`, `--full` (already at the larger size) or not stored yet)"
+        return (
+            "(no scale-check runs: `--scale-seeds 0`, `--full` (already at the larger size) "
+            "or not stored yet)"
+        )
     rows = [
         f"| arm | outcome | {int(t['agents_small'].iloc[0]):,} agents "
         f"| {int(t['agents_large'].iloc[0]):,} agents "
