@@ -2,7 +2,7 @@
 for it, or replacing the man who gives it, may cost.
 
 Article claims implemented here, each as a term of Moscow's trade-off (units: the value to
-Moscow of Belarus's full military support; ``docs/odd_d_kremlin.md`` has the sources):
+Moscow of Belarus's full military support; ``docs/ODD.md`` section 8.2 has the sources):
 
 - "Putin expected Belarus's full assistance in the war against Ukraine" -> the value of
   Belarusian support rises with desperation (``troop_value``); "the Kremlin can now assert

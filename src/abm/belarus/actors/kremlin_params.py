@@ -2,7 +2,7 @@
 exasperation, dependence and leverage, penetration, Moscow's hidden resolve and risk
 appetite, the gamble of a substitution and its odds, and the interventions inside Belarus
 (``actors/kremlin.py``). Values are in units of the value to Moscow of Belarus's full
-military support; ``docs/odd_d_kremlin.md`` says where each comes from.
+military support; ``docs/ODD.md`` section 8.2 says where each comes from.
 """
 
 from __future__ import annotations
