@@ -187,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         with (a.out / "README.md").open("a") as fh:
             fh.write(
                 "\n## The game alone: Moscow forced to move in week 1\n\n"
-                f"launched by hand in week 1, {FORCED_CITIZENS:,} citizens, {a.seeds} seeds per initial "
+                f"launched by hand in week 1, {FORCED_CITIZENS:,} citizens, {a.seeds} seeds per "
+                "initial "
                 "penetration (the scenarios' attempts come when Moscow's odds are high; these "
                 "show the game's own success curve).\n\n" + markdown(forced)
             )
