@@ -202,7 +202,7 @@ def test_the_attempt_never_outlives_its_rounds_and_a_failed_one_reveals_who_join
     prev = np.roll(rounds, 1)
     assert rounds.max() == 3 and ((rounds <= 1) | (rounds == prev + 1)).all()
     assert "substitution" not in [e for _, e, _ in m.events] and m.ruler.in_power
-    assert m.kremlin.attempts >= 4
+    assert m.kremlin.attempts >= 2  # Moscow tried again after a failed attempt
     assert not any(u.backs_moscow for u in m.security)  # nobody joined
 
 

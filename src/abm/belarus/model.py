@@ -260,6 +260,7 @@ class BelarusModel(mesa.Model):
         t = int(round(self.time))
         x = self.inputs = Inputs.at(self.p, t)
         self.citizens.legitimacy_shock = x.legitimacy_shock
+        self.army.new_week()
         phases = (
             lambda: self.kremlin.reassess(x),
             lambda: self.kremlin.act(t),

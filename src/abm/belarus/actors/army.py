@@ -299,12 +299,17 @@ class Army:
         orders against protesters."""
         self.deploy(t)
         self.record_intervention(t)
-        for u in self.units:
-            u.week_losses = 0
         self.clashes()
         self.fight(t, x.ukraine_strength)
         self.morale_and_mutiny()
         self.orders_against_protesters()
+
+    def new_week(self) -> None:
+        """Clear last week's losses before any phase adds this week's: a contested coup's
+        clashes (``mechanisms.coup``, before the army's week), the clashes with internal
+        security and the front all add to ``week_losses``, which morale then reads."""
+        for u in self.units:
+            u.week_losses = 0
 
     def clashes(self) -> None:
         """Units that mutinied into clashes with internal security lose soldiers too: each
@@ -383,6 +388,12 @@ class Army:
             return
         total = self.obeying_strength
         there = 0
+        # a new expedition: the front's loss count and the soldiers committed start afresh
+        # (units of an earlier one are home; their losses do not bring this one's
+        # culminating point closer)
+        self.front.expedition_losses = 0
+        for u in self.units:
+            u.brought = 0
         candidates = sorted(
             (
                 u

@@ -362,11 +362,13 @@ class Kremlin(mesa.Agent):
             return
         if self.intervened and not m.uprising_on:
             self.withdraw(t)
+        if self.coup_running():  # Moscow does not rescue the ruler it is trying to depose
+            return
         if p.mech_revolt and not self.intervened and self.threatened():
             self.consider_rescue(t)
             if self.intervened:
                 return
-        if not p.mech_substitution or self.coup_running():
+        if not p.mech_substitution:
             return
         self.margin = substitution_margin(
             p,

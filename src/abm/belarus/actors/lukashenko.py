@@ -291,7 +291,6 @@ class Lukashenko(mesa.Agent):
         self.nato_credibility = min(1.0, ceiling)
         self.excuse_used = False
         self.warning = False
-        self.weeks_since_purge = 10**6  # weeks since his last purge (the Kremlin resets it)
         self.purged = False  # rotated a service's chiefs this week
         self.purges = 0  # cumulative count of purges (coup-proofing rotations), for the record
         self.emulator = load_emulator() if p.mech_revolt else None
@@ -338,7 +337,6 @@ class Lukashenko(mesa.Agent):
         complies with the demand; a forced intervention overrides the choice from
         ``forced_intervention_week`` on."""
         p, m = self.p, self.model
-        self.weeks_since_purge += 1
         self.purged = False
         self.excuse_used = self.warning = False
         if m.regime == "lukashenko":
@@ -382,7 +380,7 @@ class Lukashenko(mesa.Agent):
                 self.attempts_seen = k.attempts
                 plot = h
                 backed = np.array([u.backs_moscow for u in m.security.units])
-                b = rb.plot_evidence(b, backed, p.ruler_plot_weight)
+                b = rb.plot_evidence(b, backed, p.ruler_plot_weight, cut=p.purge_effect)
             else:
                 quiet = h
         b = rb.update_resolve(
@@ -463,7 +461,6 @@ class Lukashenko(mesa.Agent):
         self.beliefs = rb.reveal_unit(
             self.beliefs, target, before, p.ruler_reveal_weight, p.purge_effect
         )
-        self.weeks_since_purge = 0
         self.purged = True
         self.purges += 1
         m.log.record(

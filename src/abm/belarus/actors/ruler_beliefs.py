@@ -175,15 +175,19 @@ def reveal_unit(b: Beliefs, unit: int, alignment: float, weight: float, cut: flo
     return replace(b, pen_a=a, pen_b=bb)
 
 
-def plot_evidence(b: Beliefs, backed_moscow: np.ndarray, weight: float) -> Beliefs:
+def plot_evidence(
+    b: Beliefs, backed_moscow: np.ndarray, weight: float, cut: float = 0.0
+) -> Beliefs:
     """After a failed plot: units that sided with Moscow count ``weight`` observations of
-    alignment, the others ``weight`` of loyalty."""
+    alignment, the others ``weight`` of loyalty; he then rotates the chiefs of the units that
+    sided with Moscow (``SecurityServices.rotate_plotters``), which cuts their alignment by
+    the share ``cut``, and he applies that cut to his belief's mean, as after a purge."""
     backed = np.asarray(backed_moscow, dtype=bool)
-    return replace(
-        b,
-        pen_a=b.pen_a + weight * backed,
-        pen_b=b.pen_b + weight * ~backed,
-    )
+    a = b.pen_a + weight * backed
+    bb = b.pen_b + weight * ~backed
+    n = a + bb
+    mean = np.where(backed, a / n * (1.0 - cut), a / n)
+    return replace(b, pen_a=mean * n, pen_b=(1.0 - mean) * n)
 
 
 # -------------------------------------------------------------------- expedition losses

@@ -342,11 +342,12 @@ class SecurityServices:
         if not going:
             self.coup = None
 
-    def rotate_penetrated(self) -> None:
-        """After a failed attempt he rotates the chiefs of the services Moscow counted on
-        (those at least half as aligned as the most aligned, judged as he goes)."""
+    def rotate_plotters(self) -> None:
+        """After a failed attempt he rotates the chiefs of the units that sided with Moscow:
+        the plot revealed them (``backs_moscow``), so he acts on what he saw, not on their
+        true alignment; his beliefs take the same cut (``ruler_beliefs.plot_evidence``)."""
         for u in self.units:
-            if u.alignment >= 0.5 * max(x.alignment for x in self.units):
+            if u.backs_moscow:
                 u.rotate_chiefs(self.p.purge_effect)
 
     def fall_in(self) -> None:

@@ -296,5 +296,4 @@ class CoupAttempt:
             m.eject(t, "replaced by Moscow's loyalist (substitution)", "loyalist")
             return
         m.kremlin.exasperation *= 1.0 - p.failed_attempt_relief
-        m.security.rotate_penetrated()
-        m.ruler.weeks_since_purge = 0
+        m.security.rotate_plotters()
