@@ -155,6 +155,10 @@ def coup_attempts(runs: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
     for run_id, r in runs.iterrows():
         if by_round:
             s = series[series["run_id"] == run_id].sort_values("step")
+            if "absorbed" in s.columns:  # frozen weeks repeat the last round: not attempts
+                gone = np.flatnonzero(s["absorbed"].to_numpy() > 0)
+                if gone.size:
+                    s = s.iloc[: gone[0] + 1]
             rnd = s["coup_round"].to_numpy()
             share = s["coup_moscow_share"].to_numpy(float)
             starts = np.flatnonzero((rnd == 1) | ((rnd > 0) & (np.r_[0, rnd[:-1]] == 0)))

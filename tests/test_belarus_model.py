@@ -196,9 +196,17 @@ SWITCH_CHECKS = {
     # The excuse and the warning are his choices (issue 12): switch them where they pay -
     # the excuse at any relief, the warning at any revolt risk - while Moscow asks for more
     # than he gives (a wider demand).
+    # At a level held fixed (forced 3) the excuse forgives part of the unmet demand, so
+    # Moscow's exasperation grows more slowly (left free, he may answer the excuse by
+    # giving less, which says nothing about the switch).
     "mech_nato_excuse": (
         "exasperation",
-        {"demand_base": 4.5, "ruler_excuse_threshold": 0.0},
+        {
+            "demand_base": 4.5,
+            "ruler_excuse_threshold": 0.0,
+            "forced_intervention_week": 1,
+            "forced_level": 3,
+        },
         lambda on, off: on.iloc[-1] < off.iloc[-1],
     ),
     # a warning raises Moscow's perceived risk by the unrest behind it (mechanism 7)
