@@ -48,6 +48,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "experiments"))
@@ -307,8 +308,8 @@ def fit_logistic(x: np.ndarray, y: np.ndarray) -> Fit:
 
 
 def predict(f: Fit, x: np.ndarray) -> np.ndarray:
-    z = f.intercept + np.asarray(x, dtype=float) @ f.coef
-    return 1.0 / (1.0 + np.exp(-z))
+    """The fitted probabilities (scipy's expit: no overflow at large negative z)."""
+    return expit(f.intercept + np.asarray(x, dtype=float) @ f.coef)
 
 
 def auc(y: np.ndarray, p: np.ndarray) -> float:
