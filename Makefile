@@ -30,7 +30,8 @@ browser: $(VENV)/.installed
 test: $(VENV)/.installed browser
 	$(BIN)/ruff format --check src tests experiments benchmarks
 	$(BIN)/ruff check src tests experiments benchmarks
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 -m "not alone"
+	$(BIN)/python -m pytest -m alone
 
 # Regenerates the committed dashboard picture (the test alone writes to a temporary folder).
 screenshot: $(VENV)/.installed browser

@@ -126,6 +126,7 @@ if __name__ == "__main__":  # Dask's nanny spawns worker processes that re-impor
 """
 
 
+@pytest.mark.alone
 def test_a_run_that_kills_its_dask_worker_is_recorded_and_the_rest_complete(tmp_path):
     # The sweep runs in its own process, as `abm sweep` does: under pytest's (and xdist's)
     # captured output, Dask's nanny restarting a killed worker can hang the run, which a
