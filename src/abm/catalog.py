@@ -50,6 +50,9 @@ class Entry:
     ``dashboard_ref`` names the model's ``ModelSpec`` (None: not on the dashboard).
     ``priors_ref`` is a function returning the model's prior ranges (``abm.priors``; None:
     the model has none), which the ODD tables and the prior predictive experiments read.
+    ``targets_ref`` is a function ``(period, hard, exclude) -> Target`` giving the observed
+    patterns an estimation fits (``abm.belarus.history.statistics``; None: nothing observed),
+    the only way the calibration machinery reaches a model's history.
     """
 
     name: str
@@ -66,6 +69,7 @@ class Entry:
     levers: tuple[str, ...] = ()
     dashboard_ref: str | None = None
     priors_ref: Callable[[], Priors] | str | None = None
+    targets_ref: Callable[..., Any] | str | None = None
 
     @property
     def params(self) -> ParamSet:
@@ -82,6 +86,10 @@ class Entry:
 
     def priors(self) -> Priors | None:
         return None if self.priors_ref is None else load(self.priors_ref)()
+
+    def targets(self, **options: Any) -> Any:
+        """The model's estimation target (``targets_ref``), or None if it has none."""
+        return None if self.targets_ref is None else load(self.targets_ref)(**options)
 
     def scenarios(self) -> Mapping[str, Scenario]:
         return {} if self.scenarios_ref is None else load(self.scenarios_ref)()
@@ -122,6 +130,7 @@ BUILTIN = (
         ),
         step_label="week",
         priors_ref="abm.belarus.params:priors",
+        targets_ref="abm.belarus.history.statistics:target",
         # The war's course and the hidden states of the actors that the article says decide
         # between the two fears; the levers are the West's policies (mechanisms 1 and 6).
         uncertainties=(
