@@ -362,17 +362,24 @@ def test_a_posterior_sweep_stores_the_draws_and_resumes(epstein_posterior, tmp_p
     pd.testing.assert_frame_equal(rerun.drop(columns="elapsed_s"), runs.drop(columns="elapsed_s"))
 
 
-def test_a_changed_posterior_is_refused_on_resume(epstein_posterior, tmp_path):
-    out = tmp_path / "sweep"
-    spec = posterior_spec(
-        epstein_posterior,
-        replicates=1,
-        design={"kind": "posterior", "posterior": str(epstein_posterior), "n": 2},
+def test_cli_sweep_from_toml_resumes_and_refuses_a_changed_posterior(
+    epstein_posterior, tmp_path, capsys
+):
+    spec = tmp_path / "post.toml"
+    spec.write_text(
+        'name = "cli"\nmodel = "epstein"\nsteps = 3\nseed = 1\n'
+        "[fixed]\nwidth = 12\nheight = 12\nvision = 3\ncop_vision = 3\n"
+        f'[design]\nkind = "posterior"\nposterior = "{epstein_posterior}"\nn = 2\n'
     )
-    run_sweep(spec, out, workers=1, progress=False)
-    write_posterior(epstein_posterior, EPSTEIN, [0, 0, 0, 1], manifest())
-    with pytest.raises(ParameterError, match="stored design"):
-        run_sweep(spec, out, workers=1, progress=False)
+    out = tmp_path / "out"
+    args = ["--out", str(out), "--workers", "1", "--no-progress"]
+    assert main(["sweep", str(spec), *args]) == 0
+    assert "2 done, 0 failed, 0 skipped" in capsys.readouterr().out
+    assert main(["sweep", "--resume", *args]) == 0
+    assert "0 done, 0 failed, 2 skipped" in capsys.readouterr().out
+    write_posterior(epstein_posterior, EPSTEIN, [0, 0, 0, 1], manifest())  # recalibrated
+    assert main(["sweep", "--resume", *args]) == 2
+    assert "stored design" in capsys.readouterr().err
 
 
 def test_posterior_is_constructible_for_tools(epstein_posterior):

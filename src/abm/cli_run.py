@@ -163,7 +163,8 @@ def describe_draw(drawn: dict[str, Any]) -> str:
     """Which posterior, which particle, and the values the run takes from it."""
     head = (
         f"posterior {drawn['path']} (git_commit {drawn['git_commit']}, {drawn['particles']} "
-        f"particles, ESS {drawn['ess']:.0f}): particle {drawn['particle']}"
+        f"particles, ESS {drawn['ess']:.0f}, fitted on scenario {drawn['fitted_scenario']}): "
+        f"particle {drawn['particle']}"
     )
     lines = [
         head,
