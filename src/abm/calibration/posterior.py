@@ -43,6 +43,7 @@ import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -277,18 +278,16 @@ class Posterior:
                     field, where, f"parameters of model {self.model!r} ({name!r} is not one)"
                 )
             param = pset[name]
-            if param.kind == "int_or_inf" and np.any(np.isinf(_numeric(self.frame[name]))):
-                raise ParameterError(field, where, f"finite values of {name!r}")
             self._kinds[name] = param.kind
-            for i, raw in enumerate(self.frame[name].tolist()):
-                try:
-                    param.coerce(self._value(name, raw))
-                except (ParameterError, TypeError, ValueError):
-                    raise ParameterError(
-                        field,
-                        where,
-                        f"valid values of {name!r} ({param.allowed()}); particle {i} has {raw!r}",
-                    ) from None
+            bad = _first_invalid(param, self.frame[name], self._value)
+            if bad is not None:
+                i, raw = bad
+                raw = raw.item() if isinstance(raw, np.generic) else raw
+                raise ParameterError(
+                    field,
+                    where,
+                    f"valid values of {name!r} ({param.allowed()}); particle {i} has {raw!r}",
+                )
 
     # -- values -----------------------------------------------------------------------
     def _value(self, name: str, raw: Any) -> Any:
@@ -308,10 +307,17 @@ class Posterior:
             return float(raw)
         return raw
 
+    @cached_property
+    def _rows(self) -> list[dict[str, Any]]:
+        if not self._kinds:  # built directly, not by load_posterior: check it first
+            self.check()
+        names = self.names
+        columns = [[self._value(n, v) for v in self.frame[n].tolist()] for n in names]
+        return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
     def particle(self, i: int) -> dict[str, Any]:
-        """Particle ``i``'s parameter set (plain Python values)."""
-        row = self.frame.iloc[int(i)]
-        return {name: self._value(name, row[name]) for name in self.names}
+        """Particle ``i``'s parameter set (plain Python values; a fresh dict)."""
+        return dict(self._rows[int(i)])
 
     # -- drawing ----------------------------------------------------------------------
     def _cumulative(self) -> tuple[np.ndarray, int]:
@@ -395,6 +401,35 @@ class Posterior:
             q = _weighted_quantiles(x, self.weights, SUMMARY_QUANTILES)
             rows[n] = {"mean": mean, "sd": sd, "q05": q[0], "q50": q[1], "q95": q[2]}
         return pd.DataFrame.from_dict(rows, orient="index")
+
+
+#: Kinds whose stored values are numbers checked against [low, high] in one pass.
+NUMERIC_KINDS = ("float", "int", "int_or_inf", "schedule")
+
+
+def _first_invalid(param, column: pd.Series, value) -> tuple[int, Any] | None:
+    """(row, stored value) of the first particle whose value ``param`` refuses, or None.
+    Numeric columns are checked in one pass (finite, integral after rounding for integer
+    kinds, inside [low, high]); any other column value by value through ``param.coerce``."""
+    if param.kind in NUMERIC_KINDS and pd.api.types.is_numeric_dtype(column):
+        if pd.api.types.is_bool_dtype(column):
+            return 0, column.iloc[0]
+        x = column.to_numpy(dtype=float)
+        if param.kind in ("int", "int_or_inf"):
+            x = np.rint(x)
+        bad = ~np.isfinite(x)
+        if param.low is not None:
+            bad |= x < param.low
+        if param.high is not None:
+            bad |= x > param.high
+        hits = np.flatnonzero(bad)
+        return None if not hits.size else (int(hits[0]), column.iloc[int(hits[0])])
+    for i, raw in enumerate(column.tolist()):
+        try:
+            param.coerce(value(param.name, raw))
+        except (ParameterError, TypeError, ValueError):
+            return i, raw
+    return None
 
 
 def _numeric(column: pd.Series) -> np.ndarray:
