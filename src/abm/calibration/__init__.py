@@ -1,0 +1,1 @@
+"""Estimation: patterns, screening, history matching, ABC-SMC (pyabc) and the posterior as data."""
