@@ -35,10 +35,10 @@ def weighted_quantile(x, w, q):
 
 
 def test_known_posterior_through_calibrate(tmp_path):
-    out = calibrate(toy.spec(population=400), tmp_path / "post", progress=False)
+    out = calibrate(toy.spec(population=300), tmp_path / "post", progress=False)
     df = pd.read_parquet(out / "posterior.parquet")
     manifest = json.loads((out / "manifest.json").read_text())
-    assert MANIFEST_KEYS <= set(manifest)
+    assert set(manifest) >= MANIFEST_KEYS
     assert manifest["estimated"] == ["mu"]
     assert set(manifest["params"]) == {"mu", "junk", "count"}
     assert list(df.columns) == ["mu", "junk", "count", "weight", "distance", "seed"]
@@ -50,7 +50,7 @@ def test_known_posterior_through_calibrate(tmp_path):
     mean, sd = weighted(df, "mu")
     w = df["weight"].to_numpy()
     ess = 1 / np.sum(w**2)
-    assert ess > 150
+    assert ess > 120
     assert mean == pytest.approx(toy.POST_MEAN, abs=4 * np.sqrt(toy.POST_VAR / ess))
     assert sd == pytest.approx(np.sqrt(toy.POST_VAR), rel=0.2)
     lo, hi = (weighted_quantile(df["mu"].to_numpy(), w, q) for q in (0.05, 0.95))
@@ -86,7 +86,6 @@ def test_seed_and_params_are_pure_functions_of_theta():
     assert default.params_for({"mu": 0.1}, a) == {"mu": 0.1}
 
 
-
 def _write_toml(path, d):
     lines = []
     tables = {k: v for k, v in d.items() if isinstance(v, dict)}
@@ -101,9 +100,7 @@ def _write_toml(path, d):
 
 
 def test_cli_with_two_worker_processes(tmp_path, capsys):
-    spec = _write_toml(
-        tmp_path / "toy.toml", toy.spec(population=100, generations=3, workers=2)
-    )
+    spec = _write_toml(tmp_path / "toy.toml", toy.spec(population=100, generations=3, workers=2))
     code = main(["calibrate", str(spec), "--out", str(tmp_path / "post")])
     assert code == 0
     err = capsys.readouterr().err

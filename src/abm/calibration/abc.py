@@ -88,7 +88,9 @@ def check_folder(out: Path, spec: CalibrationSpec, resume: bool) -> None:
         raise ParameterError("--out", str(out), "a folder (this is a file)")
     if resume:
         if not db.exists():
-            raise ParameterError("--resume", str(out), f"a calibration folder to resume (with {DB})")
+            raise ParameterError(
+                "--resume", str(out), f"a calibration folder to resume (with {DB})"
+            )
         stored = out / SPEC
         if stored.exists():
             old = _comparable(json.loads(stored.read_text(encoding="utf-8")))
@@ -126,7 +128,9 @@ def make_sampler(executor: str, workers: int, scheduler: Any = None):
         return pyabc.MulticoreEvalParallelSampler(n_procs=workers, check_max_eval=True)
     if executor == "dask":
         if scheduler is None:
-            raise ParameterError("--scheduler", None, "a Dask scheduler address for --executor dask")
+            raise ParameterError(
+                "--scheduler", None, "a Dask scheduler address for --executor dask"
+            )
         from dask.distributed import Client
 
         client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
@@ -136,7 +140,7 @@ def make_sampler(executor: str, workers: int, scheduler: Any = None):
 
 def _seed_numpy(seed: int, t: int) -> None:
     """Seed the global generators pyabc's proposals draw from, per (spec seed, t)."""
-    np.random.seed([seed & 0xFFFFFFFF, seed >> 32, t])
+    np.random.seed([seed & 0xFFFFFFFF, seed >> 32, t])  # noqa: NPY002 - pyabc's global RNG
     random.seed(f"{seed}:{t}")
 
 
@@ -182,10 +186,7 @@ def calibrate(
         eps=FiniteQuantileEpsilon(alpha=settings.quantile),
     )
     _quiet_pyabc()
-    if resume:
-        history = abc.load(db_url, 1)
-    else:
-        history = abc.new(db_url, observed(target))
+    history = abc.load(db_url, 1) if resume else abc.new(db_url, observed(target))
     say = (lambda msg: print(msg, file=sys.stderr, flush=True)) if progress else (lambda msg: None)
     if resume:
         say(f"calibrate {spec.name}: resuming {out} after generation {history.max_t}")
@@ -279,7 +280,9 @@ def last_generation(spec: CalibrationSpec, history) -> tuple[pd.DataFrame, np.nd
         theta = theta_of(spec, particle.parameter)
         row: dict[str, Any] = dict(theta)
         stats = particle.sum_stat
-        nuisance = {k[len(PARAM_PREFIX) :]: v for k, v in stats.items() if k.startswith(PARAM_PREFIX)}
+        nuisance = {
+            k[len(PARAM_PREFIX) :]: v for k, v in stats.items() if k.startswith(PARAM_PREFIX)
+        }
         priors = {p.name: p for p in spec.nuisance_priors()}
         for name, v in nuisance.items():
             row[name] = int(round(v)) if name in priors and priors[name].integer else float(v)
@@ -292,7 +295,9 @@ def last_generation(spec: CalibrationSpec, history) -> tuple[pd.DataFrame, np.nd
     return pd.DataFrame(rows), w
 
 
-def write_outputs(spec, out: Path, history, target, wall_s: float, executor: str, workers: int) -> None:
+def write_outputs(
+    spec, out: Path, history, target, wall_s: float, executor: str, workers: int
+) -> None:
     import pyabc
 
     pops = _population_rows(history)

@@ -105,7 +105,9 @@ class Simulator:
         try:
             params = spec.params_for(theta, seed)
             result = runner.run(spec.model, params, seed, steps=target.steps)
-            stats.update({k: float(v) for k, v in target.summarise(result.series, result.events).items()})
+            stats.update(
+                {k: float(v) for k, v in target.summarise(result.series, result.events).items()}
+            )
             stats[FAILED] = 0.0
         except Exception as exc:  # noqa: BLE001 - any failure of one run is recorded, not fatal
             self.record_failure(theta, seed, exc)
@@ -170,7 +172,9 @@ class FiniteQuantileEpsilon(pyabc.QuantileEpsilon):
     def requires_calibration(self) -> bool:
         return False
 
-    def initialize(self, t, get_weighted_distances, get_all_records, max_nr_populations, acceptor_config):
+    def initialize(
+        self, t, get_weighted_distances, get_all_records, max_nr_populations, acceptor_config
+    ):
         if t == 0:
             self._look_up = {0: FIRST_EPSILON}
         else:  # a resumed run: epsilon from the last stored generation

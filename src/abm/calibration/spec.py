@@ -132,7 +132,9 @@ class CalibrationSpec:
             raise ParameterError("spec", data, "a table of fields")
         unknown = [k for k in data if k not in TOP_KEYS]
         if unknown:
-            raise ParameterError(unknown[0], data[unknown[0]], "a spec field: " + ", ".join(TOP_KEYS))
+            raise ParameterError(
+                unknown[0], data[unknown[0]], "a spec field: " + ", ".join(TOP_KEYS)
+            )
         if "model" not in data:
             from abm import catalog
 
@@ -332,7 +334,9 @@ def _validated(d: dict[str, Any]) -> CalibrationSpec:
         raise ParameterError("estimate", list(est), "distinct names")
     for name in est:
         if not isinstance(name, str) or name not in params:
-            raise ParameterError("estimate", name, f"a parameter of {model} ({_hint(params, name)})")
+            raise ParameterError(
+                "estimate", name, f"a parameter of {model} ({_hint(params, name)})"
+            )
         if name not in priors.names:
             raise ParameterError(
                 "estimate", name, f"a parameter with a prior ({priors.origin or 'the priors'})"
@@ -344,7 +348,9 @@ def _validated(d: dict[str, Any]) -> CalibrationSpec:
     norm_fixed = {}
     for name, value in fixed.items():
         if name not in params:
-            raise ParameterError(f"fixed.{name}", value, f"a parameter of {model} ({_hint(params, name)})")
+            raise ParameterError(
+                f"fixed.{name}", value, f"a parameter of {model} ({_hint(params, name)})"
+            )
         if name in est:
             raise ParameterError(f"fixed.{name}", value, "a parameter that is not also estimated")
         try:
@@ -419,7 +425,9 @@ def _check_target(spec: CalibrationSpec) -> None:
     except ParameterError:
         raise
     except (ValueError, KeyError) as exc:
-        raise ParameterError("period", spec.period, f"a period of {spec.model}'s targets ({exc})") from None
+        raise ParameterError(
+            "period", spec.period, f"a period of {spec.model}'s targets ({exc})"
+        ) from None
     if target is None:
         raise ParameterError("model", spec.model, "a model with observed patterns (targets_ref)")
     if not len(tuple(target.keys)):
@@ -448,7 +456,9 @@ def _check_abc(table: Any) -> AbcSettings:
     q = t["quantile"]
     if not _is_number(q) or not 0 < q < 1:
         raise ParameterError("abc.quantile", q, "a number strictly between 0 and 1")
-    return AbcSettings(population, generations, max_sims, float(min_eps), float(p), float(q), workers)
+    return AbcSettings(
+        population, generations, max_sims, float(min_eps), float(p), float(q), workers
+    )
 
 
 def _is_number(x: Any) -> bool:
