@@ -175,6 +175,7 @@ def calibrate(
     out.mkdir(parents=True, exist_ok=True)
     (out / SPEC).write_text(json.dumps(spec.to_dict(), indent=2) + "\n", encoding="utf-8")
     db_url = "sqlite:///" + str((out / DB).resolve())
+    _quiet_pyabc()
     sampler = make_sampler(executor, n_workers, scheduler)
     sampler.show_progress = False
     abc = pyabc.ABCSMC(
@@ -185,7 +186,6 @@ def calibrate(
         sampler=sampler,
         eps=FiniteQuantileEpsilon(alpha=settings.quantile),
     )
-    _quiet_pyabc()
     history = abc.load(db_url, 1) if resume else abc.new(db_url, observed(target))
     say = (lambda msg: print(msg, file=sys.stderr, flush=True)) if progress else (lambda msg: None)
     if resume:
