@@ -28,6 +28,10 @@ def weighted(df: pd.DataFrame, col: str) -> tuple[float, float]:
     return m, float(np.sqrt(np.sum(w * (x - m) ** 2)))
 
 
+def norm_pdf(z):
+    return np.exp(-0.5 * z**2) / np.sqrt(2 * np.pi)
+
+
 def weighted_quantile(x, w, q):
     order = np.argsort(x)
     c = np.cumsum(w[order])
@@ -41,7 +45,7 @@ def test_known_posterior_through_calibrate(tmp_path):
     assert set(manifest) >= MANIFEST_KEYS
     assert manifest["estimated"] == ["mu"]
     assert set(manifest["params"]) == {"mu", "junk", "count"}
-    assert list(df.columns) == ["mu", "junk", "count", "weight", "distance", "seed"]
+    assert set(df.columns) == {"mu", "junk", "count", "weight", "distance", "seed"}
     assert df["weight"].sum() == pytest.approx(1.0)
     # run down to epsilon 0: every accepted run is consistent with the window
     assert manifest["epsilons"][-1] == 0.0
@@ -53,8 +57,17 @@ def test_known_posterior_through_calibrate(tmp_path):
     assert ess > 120
     assert mean == pytest.approx(toy.POST_MEAN, abs=4 * np.sqrt(toy.POST_VAR / ess))
     assert sd == pytest.approx(np.sqrt(toy.POST_VAR), rel=0.2)
+    # the 5 % and 95 % quantiles of an importance-weighted population of ~250 effective
+    # particles scatter by ~0.3 (seen over seeds and population sizes): 0.7 is ~2 sd
     lo, hi = (weighted_quantile(df["mu"].to_numpy(), w, q) for q in (0.05, 0.95))
-    assert lo == pytest.approx(-0.90, abs=0.45) and hi == pytest.approx(2.90, abs=0.45)
+    assert lo == pytest.approx(-0.90, abs=0.7) and hi == pytest.approx(2.90, abs=0.7)
+    # the mass of [0, 2]: P(|1 + u - z - 1| <= 1) with u ~ U(-1, 1), z ~ N(0, 1)
+    z = np.linspace(-8, 8, 16001)
+    exact = np.mean(
+        [np.trapezoid(norm_pdf(z) * (np.abs(u - z) <= 1), z) for u in np.linspace(-1, 1, 401)]
+    )
+    inside = float(w[(df["mu"] >= 0) & (df["mu"] <= 2)].sum())
+    assert inside == pytest.approx(exact, abs=4 * np.sqrt(exact * (1 - exact) / ess))
     # the nuisance junk is drawn from its prior and has no effect: its posterior is U(0, 1)
     assert weighted(df, "junk")[0] == pytest.approx(0.5, abs=0.1)
     assert df["count"].dtype.kind == "i" and df["count"].between(1, 9).all()

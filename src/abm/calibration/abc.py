@@ -173,6 +173,7 @@ def calibrate(
     t_start = time.perf_counter()
 
     out.mkdir(parents=True, exist_ok=True)
+    (out / FAILURES).touch()  # present, empty while no run has raised
     (out / SPEC).write_text(json.dumps(spec.to_dict(), indent=2) + "\n", encoding="utf-8")
     db_url = "sqlite:///" + str((out / DB).resolve())
     _quiet_pyabc()
