@@ -98,3 +98,28 @@ def test_a_raising_run_is_recorded_not_fatal(tmp_path):
     df = pd.read_parquet(out / "posterior.parquet")
     assert len(df) == 60 and (df["mu"] <= 2.0).all()
     assert df["distance"].map(float).lt(float("inf")).all()
+
+
+def test_the_simulation_budget_is_a_hard_cap(tmp_path):
+    # generation 0 takes 100 runs (every toy run has a finite distance); generation 1 needs
+    # ~200 at quantile 0.5 and only 150 are left: it is abandoned, generation 0 is the answer
+    spec = with_(abc={"population": 100, "generations": 5, "max_simulations": 250})
+    out = calibrate(spec, tmp_path / "post", progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["generations"] == 1 and manifest["simulations"] == 100
+
+
+def test_on_a_dask_cluster(tmp_path):
+    from dask.distributed import Client
+
+    # an in-process cluster (threads): the toy model is registered in this process
+    with Client(processes=False, n_workers=1, threads_per_worker=2) as client:
+        out = calibrate(
+            with_(abc={"population": 30, "generations": 2}),
+            tmp_path / "post",
+            executor="dask",
+            scheduler=client,
+            progress=False,
+        )
+    df = pd.read_parquet(out / "posterior.parquet")
+    assert len(df) == 30 and df["weight"].sum() == pytest.approx(1.0)

@@ -138,6 +138,14 @@ def make_sampler(executor: str, workers: int, scheduler: Any = None):
     raise ParameterError("--executor", executor, "one of " + ", ".join(EXECUTORS))
 
 
+def _is_client(obj: Any) -> bool:
+    try:
+        from dask.distributed import Client
+    except ImportError:  # pragma: no cover - dask is a dependency
+        return False
+    return isinstance(obj, Client)
+
+
 def _seed_numpy(seed: int, t: int) -> None:
     """Seed the global generators pyabc's proposals draw from, per (spec seed, t)."""
     np.random.seed([seed & 0xFFFFFFFF, seed >> 32, t])  # noqa: NPY002 - pyabc's global RNG
@@ -179,52 +187,60 @@ def calibrate(
     _quiet_pyabc()
     sampler = make_sampler(executor, n_workers, scheduler)
     sampler.show_progress = False
-    abc = pyabc.ABCSMC(
-        Simulator(spec, target, out.resolve()),
-        prior(spec),
-        TargetDistance(target, settings.p),
-        population_size=settings.population,
-        sampler=sampler,
-        eps=FiniteQuantileEpsilon(alpha=settings.quantile),
-    )
-    history = abc.load(db_url, 1) if resume else abc.new(db_url, observed(target))
-    say = (lambda msg: print(msg, file=sys.stderr, flush=True)) if progress else (lambda msg: None)
-    if resume:
-        say(f"calibrate {spec.name}: resuming {out} after generation {history.max_t}")
-    stopped = ""
-    while True:
-        t = history.max_t + 1
-        spent = int(history.total_nr_simulations)
-        if t >= settings.generations:
-            stopped = f"{settings.generations} generations"
-            break
-        if t > 0:
-            last_eps = float(history.get_all_populations().set_index("t").loc[t - 1, "epsilon"])
-            if last_eps <= settings.min_epsilon:
-                stopped = f"epsilon {last_eps:.4g} <= min_epsilon {settings.min_epsilon:g}"
+    try:
+        abc = pyabc.ABCSMC(
+            Simulator(spec, target, out.resolve()),
+            prior(spec),
+            TargetDistance(target, settings.p),
+            population_size=settings.population,
+            sampler=sampler,
+            eps=FiniteQuantileEpsilon(alpha=settings.quantile),
+        )
+        history = abc.load(db_url, 1) if resume else abc.new(db_url, observed(target))
+        say = (
+            (lambda msg: print(msg, file=sys.stderr, flush=True))
+            if progress
+            else (lambda msg: None)
+        )
+        if resume:
+            say(f"calibrate {spec.name}: resuming {out} after generation {history.max_t}")
+        stopped = ""
+        while True:
+            t = history.max_t + 1
+            spent = int(history.total_nr_simulations)
+            if t >= settings.generations:
+                stopped = f"{settings.generations} generations"
                 break
-        left = settings.max_simulations - spent
-        if left <= 0:
-            stopped = f"max_simulations {settings.max_simulations} spent"
-            break
-        _seed_numpy(spec.seed, t)
-        abc._initial_population = None  # pyabc caches it per object: read generation t-1
-        g0 = time.perf_counter()
-        abc.run(
-            max_nr_populations=1,
-            min_acceptance_rate=min(1.0, settings.population / left),
-            minimum_epsilon=0.0,
-        )
-        if history.max_t < t:  # the generation could not be filled within the budget
-            stopped = f"max_simulations {settings.max_simulations}: generation {t} not filled"
-            break
-        row = _population_rows(history)[-1]
-        say(
-            f"calibrate {spec.name}: generation {t} epsilon {row['epsilon']:.4g} "
-            f"accepted {settings.population}/{row['simulations']} "
-            f"(rate {row['acceptance_rate']:.3f}, ESS {row['ess']:.0f}) "
-            f"in {time.perf_counter() - g0:.1f} s; {history.total_nr_simulations} runs so far"
-        )
+            if t > 0:
+                last_eps = float(history.get_all_populations().set_index("t").loc[t - 1, "epsilon"])
+                if last_eps <= settings.min_epsilon:
+                    stopped = f"epsilon {last_eps:.4g} <= min_epsilon {settings.min_epsilon:g}"
+                    break
+            left = settings.max_simulations - spent
+            if left <= 0:
+                stopped = f"max_simulations {settings.max_simulations} spent"
+                break
+            _seed_numpy(spec.seed, t)
+            abc._initial_population = None  # pyabc caches it per object: read generation t-1
+            g0 = time.perf_counter()
+            abc.run(
+                max_nr_populations=1,
+                min_acceptance_rate=min(1.0, settings.population / left),
+                minimum_epsilon=0.0,
+            )
+            if history.max_t < t:  # the generation could not be filled within the budget
+                stopped = f"max_simulations {settings.max_simulations}: generation {t} not filled"
+                break
+            row = _population_rows(history)[-1]
+            say(
+                f"calibrate {spec.name}: generation {t} epsilon {row['epsilon']:.4g} "
+                f"accepted {settings.population}/{row['simulations']} "
+                f"(rate {row['acceptance_rate']:.3f}, ESS {row['ess']:.0f}) "
+                f"in {time.perf_counter() - g0:.1f} s; {history.total_nr_simulations} runs so far"
+            )
+    finally:
+        if executor == "dask" and not _is_client(scheduler):
+            sampler.client.close()  # the client this call opened
     if history.max_t < 0:
         raise ParameterError(
             "abc.max_simulations",
