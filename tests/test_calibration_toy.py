@@ -123,6 +123,6 @@ def test_cli_with_two_worker_processes(tmp_path, capsys):
     # the multicore sampler is not reproducible bit for bit, its posterior is the toy's
     mean, _ = weighted(df, "mu")
     assert mean == pytest.approx(1.0, abs=0.6)
-    # a second start into the same folder is refused; --resume finishes at once
+    # a second start into the same folder is refused, naming --resume
     assert main(["calibrate", str(spec), "--out", str(tmp_path / "post")]) == 2
     assert "--resume" in capsys.readouterr().err
