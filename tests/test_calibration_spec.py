@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import calibration_toy as toy
 import pandas as pd
@@ -13,6 +14,8 @@ from abm.calibration.abc import calibrate
 from abm.calibration.spec import CalibrationSpec, read_spec
 from abm.cli import main
 from abm.errors import ParameterError
+
+BELARUS_SPEC = Path(__file__).resolve().parents[1] / "experiments" / "calibration.toml"
 
 
 def with_(**changes):
@@ -69,10 +72,28 @@ def test_good_spec_round_trips():
 
 
 def test_the_belarus_spec_is_valid():
-    spec = read_spec("experiments/calibration.toml")
+    spec = read_spec(BELARUS_SPEC)
     assert spec.model == "belarus" and spec.period == "fit" and 1 <= len(spec.estimate) <= 8
     assert spec.fixed == {"n_citizens": 10000}
     assert spec.target().steps == 113
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "value"),
+    [
+        ({"hard": ["army_defections", "nonsense"]}, "hard", "nonsense"),
+        ({"exclude": ["typo"]}, "exclude", "typo"),
+        ({"hard": ["detentions_cumulative"]}, "hard", ["detentions_cumulative"]),  # not 0/1
+    ],
+)
+def test_belarus_hard_and_exclude_are_checked(change, field, value):
+    import tomllib
+
+    with open(BELARUS_SPEC, "rb") as f:
+        data = tomllib.load(f)
+    with pytest.raises(ParameterError) as err:
+        CalibrationSpec.from_dict({**data, **change})
+    assert (err.value.field, err.value.value) == (field, value)
 
 
 def test_cli_refuses_a_bad_spec_before_writing(tmp_path, capsys):

@@ -425,6 +425,8 @@ def _check_target(spec: CalibrationSpec) -> None:
     except ParameterError:
         raise
     except (ValueError, KeyError) as exc:
+        if spec.hard and "hard" in str(exc):
+            raise ParameterError("hard", list(spec.hard), f"0/1 facts only ({exc})") from None
         raise ParameterError(
             "period", spec.period, f"a period of {spec.model}'s targets ({exc})"
         ) from None
@@ -434,6 +436,18 @@ def _check_target(spec: CalibrationSpec) -> None:
         raise ParameterError(
             "period", spec.period, "a period with at least one statistic (no patterns observed)"
         )
+    # a pattern named in hard or exclude must exist (a typo would silently do nothing)
+    if (spec.hard or spec.exclude) and hasattr(target, "rows"):
+        whole = replace(spec, exclude=(), _cache={}).target() if spec.exclude else target
+        known = {r.get("pattern") for r in whole.rows()} - {None}
+        for key, names in (("hard", spec.hard or ()), ("exclude", spec.exclude or ())):
+            for name in names:
+                if known and name not in known:
+                    raise ParameterError(
+                        key,
+                        name,
+                        f"a pattern of the {spec.period} period: " + ", ".join(sorted(known)),
+                    )
 
 
 def _check_abc(table: Any) -> AbcSettings:
