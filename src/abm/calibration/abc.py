@@ -39,6 +39,7 @@ between runs: the posterior is the same in distribution, not in bits.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -185,6 +186,8 @@ def calibrate(
     (out / SPEC).write_text(json.dumps(spec.to_dict(), indent=2) + "\n", encoding="utf-8")
     db_url = "sqlite:///" + str((out / DB).resolve())
     _quiet_pyabc()
+    if executor == "local" and n_workers > 1:
+        warm_up(spec)
     sampler = make_sampler(executor, n_workers, scheduler)
     sampler.show_progress = False
     try:
@@ -251,6 +254,19 @@ def calibrate(
     say(f"calibrate {spec.name}: stopped ({stopped}); writing {out}")
     write_outputs(spec, out, history, target, time.perf_counter() - t_start, executor, n_workers)
     return out
+
+
+def warm_up(spec: CalibrationSpec) -> None:
+    """One step of one run in this process before the multicore sampler forks its workers
+    (afresh every generation): the model's modules and compiled kernels are then inherited
+    instead of loaded by every worker of every generation. Its failure is not ours to
+    report (the real runs record theirs)."""
+    from abm import runner
+
+    theta = {p.name: float(p.from_unit(0.5)) for p in spec.priors()}
+    seed = spec.seed_for(theta)
+    with contextlib.suppress(Exception):  # a warm-up only
+        runner.run(spec.model, spec.params_for(theta, seed), seed, steps=1)
 
 
 def _quiet_pyabc() -> None:
