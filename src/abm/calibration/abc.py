@@ -42,7 +42,6 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import os
 import random
 import subprocess
 import sys
@@ -360,26 +359,9 @@ def write_outputs(
         "workers": workers,
         "written": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    try:
-        from abm.calibration.posterior import write_posterior
-    except ImportError:  # the posterior module lands separately (issue 13, part "posterior")
-        write_posterior = _write_posterior
+    from abm.calibration.posterior import write_posterior
+
     write_posterior(out, particles, weights, manifest)
-
-
-def _write_posterior(out: Path, particles: pd.DataFrame, weights, manifest: dict) -> None:
-    """A stand-in for ``abm.calibration.posterior.write_posterior`` (same files, same
-    columns, same manifest), used until that module is on main."""
-    df = particles.copy()
-    df["weight"] = np.asarray(weights, dtype=float)
-    cols = [*manifest["params"], "weight", "distance", "seed"]
-    df = df[cols]
-    tmp = out / "posterior.parquet.tmp"
-    df.to_parquet(tmp, index=False)
-    os.replace(tmp, out / "posterior.parquet")
-    tmp = out / "manifest.json.tmp"
-    tmp.write_text(json.dumps(manifest, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    os.replace(tmp, out / "manifest.json")
 
 
 def _jsonable(rows: list[dict]) -> list[dict]:
