@@ -82,3 +82,10 @@ def test_the_catalogue_gives_a_target_that_scores_a_run():
     assert set(values) == set(t.keys)
     d = t.discrepancies(values)
     assert d.shape == (len(t.keys),) and np.all(d >= 0)
+
+
+def test_an_infinite_value_is_undefined_not_a_hard_miss():
+    """A half-life of a crowd that never fell is infinite: a clear miss, not a constraint."""
+    o = obs(2.9, 2.0, 3.7, unit="weeks", pattern="protest_half_life_autumn_2020")
+    s = Statistic(o, scale_of(o))
+    assert discrepancy(s, Comparison(o, math.inf, math.inf, math.inf, False)) == UNDEFINED

@@ -163,7 +163,7 @@ def discrepancy(stat: Statistic, c: Comparison) -> float:
     """The statistic's discrepancy in units of its error scale (0 = consistent; inf for a
     violated hard constraint; ``UNDEFINED`` for a run without a value)."""
     g = gap(c)
-    if math.isnan(g):
+    if not math.isfinite(g):  # no value, or an infinite one (a crowd that never fell)
         return UNDEFINED
     if stat.hard and g > 0:
         return math.inf
