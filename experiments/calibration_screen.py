@@ -212,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=None, help="results (default results/posterior/screen)")
     ap.add_argument("--quick", action="store_true", help="2 trajectories, 500 agents, into out/")
     ap.add_argument("--no-progress", action="store_true")
+    ap.add_argument(
+        "--allow-code-change",
+        action="store_true",
+        help="continue sweep folders made at another commit (one that changed no model code)",
+    )
     argv = sys.argv[1:] if argv is None else list(argv)
     args = ap.parse_args(argv)
     if args.quick:
@@ -251,7 +256,13 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     for name, spec in specs.items():
         print(f"== {name}: {spec.description}", flush=True)
-        sc.run_or_resume(spec, work / name, args.workers, progress=not args.no_progress)
+        sc.run_or_resume(
+            spec,
+            work / name,
+            args.workers,
+            progress=not args.no_progress,
+            allow_code_change=args.allow_code_change,
+        )
     screen = sc.analyse(
         MODEL,
         work / "morris",
@@ -263,8 +274,9 @@ def main(argv: list[str] | None = None) -> int:
         most=args.max_selected,
     )
     wall = sum(session_walls(work / name) for name in specs)
+    shown = [a for a in argv if a not in ("--no-progress", "--allow-code-change")]
     command = ".venv/bin/python experiments/calibration_screen.py" + (
-        " " + " ".join(argv) if argv else ""
+        " " + " ".join(shown) if shown else ""
     )
     extra = {
         "command": command,
