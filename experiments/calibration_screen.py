@@ -5,7 +5,8 @@
 Two sweeps (``abm.sweep``) into ``--work`` (default ``out/calibration/screen``), both
 resumable (rerun the same command after an interruption and only missing runs are done):
 the Morris design over all priors of ``src/abm/belarus/priors.toml`` (log-scale ones in
-log10), one seed a point, and ``--replicates`` seeds at the defaults (the seed-noise floor).
+log10), one seed a point; then ``--noise-points`` of its points, drawn at random, run once
+more with a second seed (the seed-noise floor; cached in ``noise.csv`` beside the sweep).
 Every run is the ``history`` scenario for the fit period's length, scored with the fit
 target's statistics (``abm.calibration.screening`` says how and why).
 
@@ -121,8 +122,10 @@ Morris elementary effects (SALib; {trajectories} trajectories, {levels} levels, 
 point) of {n_params} prior parameters (`src/abm/belarus/priors.toml`, log-scale ones in
 log10) against the {n_stats} statistics of the fit period (August 2020 - September 2022) and
 the {n_hard} hard facts' 0/1 failures: the `{scenario}` scenario, {steps} weeks, {n:,}
-agents. {runs:,} Morris runs ({failed} failed) plus {replicates} seeds at the defaults, in
-{wall:.0f} s of sweep wall time on {workers} workers (kept in `{work}`; a rerun resumes).
+agents. {runs:,} Morris runs ({failed} failed) plus {noise_points} of its points rerun with a
+second seed (the seed-noise floor), in
+{wall:.0f} s of sweep wall time on {workers} workers ({pace:.1f} s a run per worker; kept in
+`{work}`, a rerun resumes).
 How the outputs are built and normalised: `src/abm/calibration/screening.py`.
 
 ## Selected ({k} parameters)
@@ -145,8 +148,8 @@ Next in rank (not selected):
 ## What the fit period cannot inform
 
 Parameters negligible on every fit statistic and every hard fact (mu* within
-{noise_factor:g} x the seed-noise floor + {abs_floor:g} error scales): they keep their
-priors, and every result says so ({n_uninformed} of {n_params}):
+{noise_z:g} standard errors of the seed-noise floor + {abs_floor:g} error scales): they keep
+their priors, and every result says so ({n_uninformed} of {n_params}):
 
 {uninformed}
 
@@ -157,8 +160,8 @@ Blocks (`Param.group`) none of whose priored parameters is informed: {blocks}.
 - `screening.csv`: one row per (parameter, statistic): `output` (`discrepancy`: the
   statistic's discrepancy in error scales, capped at {cap:g}; `hard_fails`: a hard fact's
   0/1 failure), SALib's `mu`, `mu_star`, `mu_star_conf`, `sigma`; `noise` (the seed-noise
-  floor of mu*), `signal` = max(mu* - noise, 0), `relative` (mu* / the statistic's largest
-  mu*), `negligible`.
+  floor of mu*) and `noise_se` (its standard error at this many trajectories), `signal` =
+  max(mu* - noise, 0), `relative` (mu* / the statistic's largest mu*), `negligible`.
 - `ranking.csv`: one row per parameter: `score` (mean signal over the statistics),
   `share_of_top`, mean `mu_star` and `sigma`, `informs` (statistics it is not negligible
   on), `informs_any` (hard facts too), `selected`, `informed`.
@@ -173,9 +176,10 @@ Blocks (`Param.group`) none of whose priored parameters is informed: {blocks}.
   parameter across 2/3 of its prior shifts that statistic's fit by one error scale, on
   average. sigma much above mu* marks non-linear or interacting effects.
 - Every point runs once, so each elementary effect carries seed noise; the noise floor
-  (from the {replicates} seeds at the defaults) is what an inert parameter would show, and
-  the score counts only what lies above it. The floor is measured at the defaults; where
-  the prior makes the model noisier an inert parameter may show a little more.
+  (from {noise_points} design points, each run with two seeds) is what an inert parameter
+  would show, and the score counts only what lies above it. It is itself an estimate from
+  few pairs: the order of the middle ranks (about 5 - 15, scores within ~0.3 of each other)
+  is not firm at {trajectories} trajectories; `--trajectories 30` firms it up.
 - A parameter the screen calls uninformed can still matter for the held-out years or for
   the strategic questions; the screen only says the fit-period data cannot learn it.
 """
@@ -198,7 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--trajectories", type=int, default=TRAJECTORIES, help="Morris r (12)")
     ap.add_argument("--levels", type=int, default=sc.LEVELS, help="Morris levels (4)")
-    ap.add_argument("--replicates", type=int, default=sc.REPLICATES, help="seeds at defaults")
+    ap.add_argument(
+        "--noise-points", type=int, default=sc.NOISE_POINTS, help="design points rerun (40)"
+    )
     ap.add_argument("--n-citizens", type=int, default=10_000, help="agents (default 10,000)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=2022)
@@ -220,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = ap.parse_args(argv)
     if args.quick:
-        args.trajectories, args.n_citizens, args.replicates = 2, 500, 4
+        args.trajectories, args.n_citizens, args.noise_points = 2, 500, 2
 
     root = Path(os.path.relpath(ROOT))
     tag = "screen_quick" if args.quick else "screen"
@@ -242,13 +248,13 @@ def main(argv: list[str] | None = None) -> int:
         trajectories=args.trajectories,
         fixed=fixed,
         levels=args.levels,
-        replicates=args.replicates,
         seed=args.seed,
     )  # validated before any run
-    n_runs = (len(priors) + 1) * args.trajectories + args.replicates
+    n_runs = (len(priors) + 1) * args.trajectories + args.noise_points
     print(
-        f"screen: {len(priors)} priors x {args.trajectories} trajectories + {args.replicates} "
-        f"seeds = {n_runs} runs of {hard.steps} weeks at {args.n_citizens:,} agents "
+        f"screen: {len(priors)} priors x {args.trajectories} trajectories + "
+        f"{args.noise_points} reruns = {n_runs} runs of {hard.steps} weeks at "
+        f"{args.n_citizens:,} agents "
         f"(~{n_runs * sc.RUN_S * args.n_citizens / 10_000 / args.workers / 60:.0f} min on "
         f"{args.workers} workers at 10,000 agents' pace)",
         flush=True,
@@ -266,12 +272,13 @@ def main(argv: list[str] | None = None) -> int:
     screen = sc.analyse(
         MODEL,
         work / "morris",
-        work / "defaults",
+        work / "noise.csv",
         specs["morris"],
         hard,
         soft,
         share=args.share,
         most=args.max_selected,
+        n_noise=args.noise_points,
     )
     wall = sum(session_walls(work / name) for name in specs)
     shown = [a for a in argv if a not in ("--no-progress", "--allow-code-change")]
@@ -287,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         "n_citizens": args.n_citizens,
         "trajectories": args.trajectories,
         "levels": args.levels,
-        "replicates": args.replicates,
+        "noise_points": args.noise_points,
         "priors": len(priors),
         "statistics": list(soft.keys),
         "hard": list(hard.hard),
@@ -321,15 +328,16 @@ def main(argv: list[str] | None = None) -> int:
             n=args.n_citizens,
             runs=screen.runs + screen.failed,
             failed=screen.failed,
-            replicates=args.replicates,
+            noise_points=args.noise_points,
             wall=wall,
+            pace=wall * args.workers / max(screen.runs + screen.failed, 1),
             workers=args.workers,
             work=work,
             k=len(sel.selected),
             rule=sel.rule,
             selected_rows=selected_rows or "| - | none | | | | | | |",
             next_rows="\n".join(row_md(x, next_cols) for _, x in nxt.iterrows()) or "| - |",
-            noise_factor=sc.NOISE_FACTOR,
+            noise_z=sc.NOISE_Z,
             abs_floor=sc.ABS_FLOOR,
             n_uninformed=len(sel.uninformed),
             uninformed="\n".join(by_block) or "none",

@@ -35,7 +35,7 @@ def linear_outputs(x: np.ndarray) -> pd.DataFrame:
 def test_ranking_picks_the_known_influential_inputs_and_flags_the_inert_ones():
     p = problem(6)
     x = morris_sample.sample(p, 20, num_levels=4, seed=1)
-    table = sc.morris_indices(p, x, linear_outputs(x), noise=pd.Series(0.0, ["a", "b", "c"]))
+    table = sc.morris_indices(p, x, linear_outputs(x))
     sel = sc.select(table, {f"x{i}": ("active" if i < 3 else "inert") for i in range(6)})
     ranked = list(sel.ranking["param"])
     assert ranked[:2] == ["x0", "x1"] and ranked[2] == "x2"
@@ -51,7 +51,7 @@ def test_sobol_g_function_importance_follows_its_coefficients():
     p = problem(len(a))
     x = morris_sample.sample(p, 40, num_levels=4, seed=3)
     y = pd.DataFrame({"g": Sobol_G.evaluate(x, a)})
-    table = sc.morris_indices(p, x, y, noise=pd.Series({"g": 0.0}))
+    table = sc.morris_indices(p, x, y)
     mu = table.set_index("param")["mu_star"]
     assert list(mu.sort_values(ascending=False).index[:4]) == ["x0", "x1", "x2", "x3"]
     sel = sc.select(table, share=0.1)
@@ -65,20 +65,33 @@ def test_seed_noise_floor_is_what_an_inert_input_shows():
     x = morris_sample.sample(p, 60, num_levels=4, seed=2)
     noise_sd = 0.5
     y = pd.DataFrame({"s": 8.0 * x[:, 0] + rng.normal(0, noise_sd, len(x))})
-    replicates = pd.DataFrame({"s": rng.normal(0, noise_sd, 40)})
-    floor = sc.noise_floor(replicates)
-    # E|e1 - e2| = 2 sd / sqrt(pi), over Delta = 2/3
-    assert floor["s"] == pytest.approx(2 * noise_sd / np.sqrt(np.pi) / sc.delta(4), rel=0.2)
+    # 60 prior points, two seeds each: the output at a point is its signal plus noise
+    u = rng.uniform(size=60)
+    pairs = pd.DataFrame(
+        {
+            "point_id": np.repeat(np.arange(60), 2),
+            "replicate": np.tile([0, 1], 60),
+            "s": 8.0 * np.repeat(u, 2) + rng.normal(0, noise_sd, 120),
+        }
+    )
+    floor = sc.noise_floor(pairs)
+    assert list(floor.index) == ["s"]  # the id columns are not outputs
+    # E|e1 - e2| = 2 sd / sqrt(pi), over Delta = 2/3; the signal cancels within a point
+    m = 2 * noise_sd / np.sqrt(np.pi) / sc.delta(4)
+    assert floor.loc["s", "mean"] == pytest.approx(m, rel=0.2)
+    assert floor.loc["s", "sd"] == pytest.approx(m * np.sqrt(np.pi / 2 - 1), rel=0.3)
     table = sc.morris_indices(p, x, y, noise=floor).set_index("param")
     inert = table.loc[["x1", "x2", "x3", "x4"]]
-    assert (inert["mu_star"] / floor["s"]).between(0.6, 1.5).all()
+    assert (inert["mu_star"] / floor.loc["s", "mean"]).between(0.7, 1.3).all()
+    assert inert["noise_se"].to_numpy() == pytest.approx(floor.loc["s", "sd"] / np.sqrt(60))
     assert inert["negligible"].all() and not table.loc["x0", "negligible"]
     assert sc.select(table.reset_index()).selected == ("x0",)
 
 
 def test_noise_floor_of_identical_replicates_is_zero_and_delta_is_salibs():
-    assert sc.noise_floor(pd.DataFrame({"a": [1.0, 1.0, 1.0]}))["a"] == 0.0
-    assert sc.noise_floor(pd.DataFrame({"a": [0.0, 2.0]}))["a"] == pytest.approx(2 / (2 / 3))
+    assert sc.noise_floor(pd.DataFrame({"a": [1.0, 1.0, 1.0]})).loc["a", "mean"] == 0.0
+    two = sc.noise_floor(pd.DataFrame({"a": [0.0, 2.0]}))
+    assert two.loc["a", "mean"] == pytest.approx(2 / (2 / 3)) and two.loc["a", "sd"] == 0.0
     assert sc.delta(4) == pytest.approx(2 / 3)
 
 
@@ -88,7 +101,7 @@ def test_selection_is_capped_at_eight_and_needs_a_share_of_the_top():
     x = morris_sample.sample(p, 6, num_levels=4, seed=4)
     w = np.linspace(1.0, 2.0, d)
     y = pd.DataFrame({"a": x @ w})
-    table = sc.morris_indices(p, x, y, noise=pd.Series({"a": 0.0}))
+    table = sc.morris_indices(p, x, y)
     sel = sc.select(table)
     assert len(sel.selected) == 8
     assert sel.selected == tuple(f"x{i}" for i in range(d - 1, d - 9, -1))  # largest weights
@@ -117,7 +130,7 @@ def test_hard_fact_outputs_are_reported_not_aggregated():
 def test_calibration_screen_runs_end_to_end_tiny(experiment, tmp_path):
     screen = experiment("calibration_screen")
     work, out = tmp_path / "work", tmp_path / "out"
-    argv = ["--trajectories", "2", "--n-citizens", "500", "--replicates", "2", "--workers", "1"]
+    argv = ["--trajectories", "2", "--n-citizens", "500", "--noise-points", "2", "--workers", "1"]
     argv += ["--params", "legitimacy_shock,threshold", "--statistics", "protest,ruler"]
     argv += ["--work", str(work), "--out", str(out), "--no-progress"]
     assert screen.main(argv) == 0
@@ -130,6 +143,8 @@ def test_calibration_screen_runs_end_to_end_tiny(experiment, tmp_path):
     assert np.isfinite(table["mu_star"]).all()
     chosen = json.loads((out / "selected.json").read_text())
     assert 1 <= len(chosen["selected"]) <= 2 and chosen["runs"] == 6
+    again = pd.read_csv(work / "noise.csv")  # 2 design points rerun with a second seed
+    assert len(again) == 2 and set(again["replicate"]) == {1}
     assert sc.read_selected(out) == chosen["selected"]
     for name in ("mu_sigma.png", "heatmap.png", "ranking.csv"):
         assert (out / name).is_file()

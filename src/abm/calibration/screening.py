@@ -28,13 +28,18 @@ the prior shifts the fit of this statistic". Two guards keep one statistic from 
   runs are not what the estimation needs to learn.
 
 **Seed noise.** Each design point runs once, with its own seed, so every EE holds seed
-noise: an inert parameter's mu* is not 0 but the *noise floor*
-``E|y(seed a) - y(seed b)| / Delta``, estimated from ``replicates`` runs at the defaults
-(the mean over all pairs). A parameter's *signal* on a statistic is
-``max(mu* - noise floor, 0)``; it is *negligible* there when
-``mu* <= NOISE_FACTOR x noise floor + ABS_FLOOR`` (1.5 x and 0.05 units: with 10-15
-trajectories an inert parameter's mu* estimate has a relative sd of ~0.2, so 1.5 x is over
-two of them above its expectation).
+noise: an inert parameter's EE is (y(x, seed b) - y(x, seed a)) / Delta, so its mu* is not
+0 but the *noise floor* ``m = E|y(x, seed a) - y(x, seed b)| / Delta`` over the design's
+points x. It is estimated where the design is: ``noise_points`` Morris points drawn at random
+are run once more with a second seed (the one the sweep would give their replicate 1), and
+paired with their stored run. Not at the defaults, nor over the prior's interior: a
+discrepancy saturated at the cap, or 0, has no seed spread there, and half the coordinates of
+a Morris point sit on a prior's bound, where runs saturate more often than inside. A
+parameter's *signal* on a statistic is ``max(mu* - m, 0)``;
+it is *negligible* there when ``mu* <= m + NOISE_Z x s / sqrt(r) + ABS_FLOOR``, with s the
+sd of the pair differences over Delta and r the trajectories: within NOISE_Z = 3 standard
+errors of what seed noise alone gives (3 is about the one-sided Bonferroni bound for a 5 %
+family-wise level over the ~30 outputs of one parameter), plus 0.05 units.
 
 **Selection rule.** A parameter's aggregated score is the mean of its signal over the
 statistics (in error-scale units). Parameters are ranked by it; those with a score of at
@@ -62,15 +67,16 @@ import pandas as pd
 
 #: Discrepancies are capped at this many error scales (and an infinite one is set to it).
 CAP = 10.0
-#: A parameter is negligible on a statistic when mu* <= NOISE_FACTOR x noise + ABS_FLOOR.
-NOISE_FACTOR = 1.5
+#: A parameter is negligible on a statistic when mu* <= noise + NOISE_Z x its standard
+#: error + ABS_FLOOR (module docstring).
+NOISE_Z = 3.0
 ABS_FLOOR = 0.05
 #: Selected: aggregated score >= SHARE x the largest, at most MAX_SELECTED.
 SHARE = 0.10
 MAX_SELECTED = 8
-#: Morris grid levels (SALib; even) and the default replicate runs at the defaults.
+#: Morris grid levels (SALib; even); design points rerun with a second seed (noise floor).
 LEVELS = 4
-REPLICATES = 20
+NOISE_POINTS = 40
 #: Seconds one fit-period run of the history scenario takes at 10,000 agents on one core
 #: (measured: the default sizes are chosen from it).
 RUN_S = 0.9
@@ -132,11 +138,10 @@ def screen_specs(
     trajectories: int,
     fixed: Mapping[str, Any],
     levels: int = LEVELS,
-    replicates: int = REPLICATES,
     seed: int = 2022,
 ) -> dict[str, Any]:
-    """The screen's two sweeps: the Morris design over ``priors`` (one seed per point) and
-    ``replicates`` runs at the defaults (the seed-noise floor). Validated before any run."""
+    """The screen's sweep: the Morris design over ``priors``, one seed per point. Validated
+    before any run."""
     from abm.sweep import SweepSpec
 
     common = {
@@ -157,15 +162,6 @@ def screen_specs(
                 "design": {"kind": "morris", "n": trajectories, "levels": levels, "seed": seed},
                 "replicates": 1,
                 "seed": seed,
-            }
-        ),
-        "defaults": SweepSpec.from_dict(
-            {
-                **common,
-                "name": "calibration_screen_defaults",
-                "description": f"{replicates} seeds at the defaults: the seed-noise floor",
-                "replicates": replicates,
-                "seed": seed + 1,
             }
         ),
     }
@@ -212,6 +208,41 @@ def stored_values(folder: Path, target) -> pd.DataFrame:
     return out.reset_index()
 
 
+def noise_points(n_design: int, k: int = NOISE_POINTS, seed: int = 0) -> list[int]:
+    """The design points rerun with a second seed: ``k`` drawn at random, sorted."""
+    rng = np.random.default_rng(seed)
+    return sorted(int(p) for p in rng.choice(n_design, size=min(k, n_design), replace=False))
+
+
+def noise_reruns(spec, target, points: Sequence[int], path: Path) -> pd.DataFrame:
+    """Run each of ``points`` of ``spec``'s design once more with the seed the sweep would
+    give its replicate 1, score it as a stored run, and cache the values in ``path`` (CSV;
+    a rerun of the screen only runs the points not there yet). Rows: ``point_id``,
+    ``replicate`` (1) and the target's keys."""
+    from abm.runner import run
+    from abm.sweep import build_design, run_seed
+
+    path = Path(path)
+    done = pd.read_csv(path) if path.is_file() else pd.DataFrame(columns=["point_id"])
+    design = build_design(spec)
+    wanted = set(points)
+    rows = [r for _, r in done.iterrows() if int(r["point_id"]) in wanted]
+    have = {int(r["point_id"]) for r in rows}
+    for p in points:
+        if p in have:
+            continue
+        params = spec.run_params(design.points[p])
+        seed = run_seed(spec.seed, p, 1, spec.common_random_numbers)
+        r = run(spec.model, params, seed, spec.steps)
+        kept = r.series[["step", *[c for c in target.series if c in r.series.columns]]]
+        values = target.summarise_stored(kept, dict(r.summary))
+        rows.append(pd.Series({"point_id": p, "replicate": 1, **values}))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pd.DataFrame(rows).to_csv(path, index=False)
+    out = pd.DataFrame(rows).reindex(columns=["point_id", "replicate", *target.keys])
+    return out.sort_values("point_id").reset_index(drop=True)
+
+
 def outputs(
     values: pd.DataFrame, hard, soft, cap: float = CAP
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -233,16 +264,27 @@ def outputs(
 # -- the analysis ----------------------------------------------------------------------------
 
 
-def noise_floor(y: pd.DataFrame, levels: int = LEVELS) -> pd.Series:
-    """Per column, the mu* an inert parameter would show through seed noise alone:
-    the mean absolute difference between replicate runs at one point, over Delta."""
-    out = {}
-    for col in y.columns:
-        v = y[col].to_numpy(float)
-        v = v[np.isfinite(v)]
-        pairs = [abs(a - b) for a, b in itertools.combinations(v, 2)]
-        out[col] = (float(np.mean(pairs)) if pairs else 0.0) / delta(levels)
-    return pd.Series(out)
+def noise_floor(y: pd.DataFrame, levels: int = LEVELS) -> pd.DataFrame:
+    """Per output column, the mu* an inert parameter would show through seed noise alone
+    (``mean``: the mean absolute difference between two runs at one point, over Delta) and
+    the sd of those differences over Delta (``sd``). Runs at one point share ``point_id``
+    (every pair of them counts); without that column all rows are one point."""
+    groups = y.groupby("point_id") if "point_id" in y.columns else [(0, y)]
+    cols = [c for c in y.columns if c not in ("point_id", "replicate")]
+    diffs: dict[str, list[float]] = {c: [] for c in cols}
+    for _, g in groups:
+        for c in cols:
+            v = g[c].to_numpy(float)
+            v = v[np.isfinite(v)]
+            diffs[c] += [abs(a - b) for a, b in itertools.combinations(v, 2)]
+    d = delta(levels)
+    return pd.DataFrame(
+        {
+            "mean": [float(np.mean(diffs[c])) / d if diffs[c] else 0.0 for c in cols],
+            "sd": [float(np.std(diffs[c])) / d if len(diffs[c]) > 1 else 0.0 for c in cols],
+        },
+        index=cols,
+    )
 
 
 def morris_indices(
@@ -251,7 +293,7 @@ def morris_indices(
     y: pd.DataFrame,
     *,
     levels: int = LEVELS,
-    noise: pd.Series | None = None,
+    noise: pd.DataFrame | None = None,
     output: str = "discrepancy",
     seed: int = 0,
     num_resamples: int = 200,
@@ -259,10 +301,12 @@ def morris_indices(
     """Morris mu, mu*, its confidence half-width and sigma (SALib) of every column of ``y``
     (rows in the design's order) on every parameter, one row per (parameter, statistic),
     with the noise floor, the signal above it, mu* relative to the statistic's largest and
-    whether the effect is negligible (module docstring)."""
+    whether the effect is negligible (module docstring). ``noise`` as ``noise_floor`` gives
+    it (None: no seed noise)."""
     from SALib.analyze import morris as morris_analyze
 
     names = list(problem["names"])
+    r = max(len(x) // (len(names) + 1), 1)
     rows = []
     for col in y.columns:
         yy = y[col].to_numpy(float)
@@ -276,7 +320,9 @@ def morris_indices(
             num_levels=levels,
             seed=seed,
         )
-        floor = 0.0 if noise is None else float(noise.get(col, 0.0))
+        has = noise is not None and col in noise.index
+        floor = float(noise.loc[col, "mean"]) if has else 0.0
+        se = float(noise.loc[col, "sd"]) / math.sqrt(r) if has else 0.0
         top = float(np.max(si["mu_star"])) if len(names) else 0.0
         for j, name in enumerate(names):
             ms = float(si["mu_star"][j])
@@ -290,9 +336,10 @@ def morris_indices(
                     "mu_star_conf": float(si["mu_star_conf"][j]),
                     "sigma": float(np.nan_to_num(si["sigma"][j])),
                     "noise": floor,
+                    "noise_se": se,
                     "signal": max(ms - floor, 0.0),
                     "relative": ms / top if top > 0 else 0.0,
-                    "negligible": bool(ms <= NOISE_FACTOR * floor + ABS_FLOOR),
+                    "negligible": bool(ms <= floor + NOISE_Z * se + ABS_FLOOR),
                 }
             )
     return pd.DataFrame(rows)
@@ -318,7 +365,7 @@ class Selection:
             "share": self.share,
             "max_selected": self.max_selected,
             "cap": CAP,
-            "noise_factor": NOISE_FACTOR,
+            "noise_z": NOISE_Z,
             "abs_floor": ABS_FLOOR,
             "scores": {
                 r["param"]: round(float(r["score"]), 6)
@@ -397,17 +444,20 @@ class Screen:
 def analyse(
     model: str,
     morris_folder: Path,
-    defaults_folder: Path,
+    noise_csv: Path,
     spec,
     hard,
     soft,
     *,
     share: float = SHARE,
     most: int = MAX_SELECTED,
+    n_noise: int = NOISE_POINTS,
 ) -> Screen:
     """Score the stored runs of both sweeps and compute the indices and the selection.
     A failed run (one that raised) is scored as a miss of ``CAP`` on every statistic and a
-    failure of every hard fact (counted in ``Screen.failed``)."""
+    failure of every hard fact (counted in ``Screen.failed``). The noise floor pairs the
+    stored runs of ``noise_points`` random design points with reruns (``noise_reruns``,
+    cached in ``noise_csv``)."""
     from abm import catalog
     from abm.sweep import build_design
 
@@ -417,8 +467,13 @@ def analyse(
     disc, fails = outputs(values, hard, soft)
     disc = disc.reindex(range(n)).fillna(CAP)
     fails = fails.reindex(range(n)).fillna(1.0)
-    rep = stored_values(defaults_folder, hard)
+    chosen = [p for p in noise_points(n, n_noise, spec.seed) if p in values.index]
+    again = noise_reruns(spec, hard, chosen, noise_csv)
+    first = values.loc[chosen].reset_index()
+    rep = pd.concat([first, again], ignore_index=True)
     rep_disc, rep_fails = outputs(rep, hard, soft)
+    rep_disc.insert(0, "point_id", rep["point_id"].to_numpy())
+    rep_fails.insert(0, "point_id", rep["point_id"].to_numpy())
     levels = spec.design.levels
     table = pd.concat(
         [
