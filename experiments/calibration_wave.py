@@ -163,6 +163,9 @@ nearly every run breaks one does.
 
 **Result: {kept:,} of {points:,} points are non-implausible ({share:.1%}).**
 
+Set aside as structural misses (over the threshold at {missed:.0%} or more of the points, so
+they cannot tell points apart; the calibration must face them): {set_aside}.
+
 ## The narrowed box (`bounds.toml`, for the calibration spec's `bounds`)
 
 | parameter | prior | scale | non-implausible box | share of the prior kept |
@@ -177,14 +180,14 @@ ABC-SMC then learns).
 
 ## Per statistic
 
-| statistic | hard | obs scale | model scale | points with I > {threshold:g} | worst for |
-|---|---|---|---|---|---|
+| statistic | hard | obs scale | model scale | I > {threshold:g} | set aside | worst for |
+|---|---|---|---|---|---|---|
 {stat_rows}
 
-*worst for*: the share of points whose largest implausibility is on this statistic. A
-statistic over the threshold at nearly every point is one the model misses wherever the
-priors put it (a structural miss, not a parameter range); the second-max rule lets one such
-statistic pass.
+*worst for*: the share of points whose largest implausibility (over the statistics used) is
+on this statistic. A statistic over the threshold at nearly every point is one the model
+misses wherever the priors put it (a structural miss, not a parameter range): it is set aside
+at this wave, and the second-max rule lets one more pass.
 
 ## Files
 
@@ -215,6 +218,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--nuisance", choices=hm.NUISANCE, default="prior")
     ap.add_argument("--rule", choices=hm.RULES, default="second")
     ap.add_argument("--threshold", type=float, default=hm.THRESHOLD)
+    ap.add_argument(
+        "--missed-share",
+        type=float,
+        default=hm.MISSED_SHARE,
+        help="set aside statistics over the threshold at this share of points (0.9; 1: none)",
+    )
     ap.add_argument("--replicates", type=int, default=hm.REPLICATES, help="seeds at defaults")
     ap.add_argument("--n-citizens", type=int, default=10_000, help="agents (default 10,000)")
     ap.add_argument("--workers", type=int, default=2)
@@ -297,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         selected,
         rule=args.rule,
         threshold=args.threshold,
+        missed_share=args.missed_share,
     )
     wall = sum(session_walls(work / name) for name in specs)
     shown = [a for a in argv if a not in ("--no-progress", "--allow-code-change")]
@@ -334,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     for _, r in wave.statistics.iterrows():
         stat_rows.append(
             f"| {r['statistic']} | {'yes' if r['hard'] else ''} | {r['obs_scale']:.3g} | "
-            f"{r['model_scale']:.3g} | {r['share_over_threshold']:.0%} | {r['share_worst']:.0%} |"
+            f"{r['model_scale']:.3g} | {r['share_over_threshold']:.0%} | "
+            f"{'**yes**' if r['set_aside'] else ''} | {r['share_worst']:.0%} |"
         )
     per_run = wall / max(n_runs, 1)
     n_nuisance = len(priors) - len(selected)
@@ -370,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
             threshold=args.threshold,
             stat_rows="\n".join(stat_rows),
             neighbours=hm.HARD_NEIGHBOURS,
+            missed=args.missed_share,
+            set_aside=", ".join(wave.settings["set_aside"]) or "none",
         ),
         encoding="utf-8",
     )

@@ -36,6 +36,21 @@ def test_point_implausibility_max_and_second_max():
         hm.point_implausibility(imp, "third")
 
 
+def test_a_statistic_missed_everywhere_is_set_aside_not_ruling_out_all():
+    rng = np.random.default_rng(2)
+    good = rng.uniform(0, 5, size=(200, 3))  # three informative statistics
+    missed = np.full((200, 2), 8.0)  # two the model misses at every point
+    imp = np.hstack([good, missed])
+    assert not (~hm.rule_out(hm.point_implausibility(imp, "second"))).any()  # all ruled out
+    over, used = hm.usable(imp)
+    assert used.tolist() == [True, True, True, False, False]
+    assert over[3:] == pytest.approx([1.0, 1.0])
+    kept = ~hm.rule_out(hm.point_implausibility(imp[:, used], "second"))
+    inside = np.sort(good, axis=1)[:, -2] <= 3
+    assert kept.tolist() == inside.tolist() and 0 < kept.mean() < 1
+    assert hm.usable(imp, missed_share=1.01)[1].all()
+
+
 def test_model_scales_are_the_seed_sd_with_a_floor():
     logs = np.array([[1.0, 5.0, np.nan], [1.0, 7.0, np.nan], [1.0, 6.0, 2.0]])
     s = hm.model_scales(logs)

@@ -29,6 +29,14 @@ model, which the wave does not model) would otherwise rule out the whole space, 
 statistics one of them exceeds 3 by seed noise alone in a few per cent of good points.
 ``rule = "max"`` gives the stricter form.
 
+**Structural misses.** A statistic over the threshold at ``MISSED_SHARE`` (90 %) or more of
+the wave's points is one the model misses wherever the priors put it: it cannot tell points
+apart, and with two such statistics the second-max rule would rule out the whole space. As
+in Vernon et al. (2010), who match a subset of the outputs at the first wave, such a
+statistic is set aside from this wave's rule (listed as set aside: a finding about the model
+or the observation's error model, for the calibration to face), and the rule applies to the
+others. ``missed_share = 1`` disables this.
+
 **Hard facts** (no army defection, no troops in Ukraine, no substitution, the ruler in
 power) are stochastic in the model: at a good point a rare run may still breach one. One
 failing run therefore does not rule its point out. Instead the failure probability near a
@@ -63,6 +71,8 @@ THRESHOLD = 3.0
 MODEL_SCALE_FLOOR = 0.05
 #: Which implausibility of a point is compared with THRESHOLD.
 RULES = ("second", "max")
+#: A statistic over the threshold at this share of the points or more is set aside.
+MISSED_SHARE = 0.9
 #: Hard facts: a point is ruled out when this share of its nearest design points fail one.
 HARD_NEIGHBOURS = 10
 HARD_RATE = 0.9
@@ -181,6 +191,17 @@ def local_rate(unit_x: np.ndarray, fails: np.ndarray, k: int = HARD_NEIGHBOURS) 
     return out
 
 
+def usable(imp: np.ndarray, threshold: float = THRESHOLD, missed_share: float = MISSED_SHARE):
+    """Per statistic (column), the share of points (rows) over ``threshold``, and whether
+    the statistic is used by the rule (False: a structural miss, over the threshold at
+    ``missed_share`` of the points or more; see the module docstring)."""
+    imp = np.atleast_2d(np.asarray(imp, dtype=float))
+    if not len(imp):
+        return np.zeros(imp.shape[1]), np.ones(imp.shape[1], dtype=bool)
+    over = (imp > threshold).mean(axis=0)
+    return over, over < missed_share
+
+
 def rule_out(
     point_imp: np.ndarray,
     hard_rate: np.ndarray | None = None,
@@ -264,6 +285,7 @@ def analyse(
     k: int = HARD_NEIGHBOURS,
     max_hard_rate: float = HARD_RATE,
     floor: float = MODEL_SCALE_FLOOR,
+    missed_share: float = MISSED_SHARE,
 ) -> Wave:
     """Score both sweeps' stored runs and apply the wave's rule (module docstring). A run
     that failed (raised) leaves its point implausible (recorded in the table)."""
@@ -289,7 +311,8 @@ def analyse(
         failed[pid] = False
     imp = implausibility(gaps, obs, m_scales)
     imp[failed] = np.inf
-    p_imp = point_implausibility(imp, rule)
+    over, used = usable(imp[~failed], threshold, missed_share)
+    p_imp = point_implausibility(imp[:, used], rule)
     u = unit_of(design.x, design.problem, selected)
     rate = local_rate(u, fails, k)
     implausible = rule_out(p_imp, rate, threshold, max_hard_rate) | failed
@@ -300,8 +323,11 @@ def analyse(
         table[name] = [design.points[i][name] for i in range(n)]
         table[f"u_{name}"] = u[:, j]
     table["implausibility"] = p_imp
-    table["max_implausibility"] = point_implausibility(imp, "max")
-    table["worst_statistic"] = [soft.keys[int(np.nanargmax(np.nan_to_num(r)))] for r in imp]
+    table["max_implausibility"] = point_implausibility(imp[:, used], "max")
+    keys_used = [k_ for k_, u_ in zip(soft.keys, used, strict=True) if u_]
+    table["worst_statistic"] = [
+        keys_used[int(np.argmax(np.nan_to_num(r, posinf=1e300)))] for r in imp[:, used]
+    ]
     table["hard_fails"] = fails.astype(int)
     table["hard_rate"] = rate
     table["failed_run"] = failed
@@ -314,7 +340,8 @@ def analyse(
             "hard": [key in hard.hard for key in soft.keys],
             "obs_scale": obs,
             "model_scale": m_scales,
-            "share_over_threshold": (imp > threshold).mean(axis=0),
+            "share_over_threshold": over,
+            "set_aside": ~used,
             "share_worst": [float(np.mean(table["worst_statistic"] == key)) for key in soft.keys],
         }
     )
@@ -327,10 +354,13 @@ def analyse(
         "hard_neighbours": k,
         "hard_rate": max_hard_rate,
         "model_scale_floor": floor,
+        "missed_share": missed_share,
+        "set_aside": [k_ for k_, u_ in zip(soft.keys, used, strict=True) if not u_],
     }
     text = (
         f"implausible when the {'second-largest' if rule == 'second' else 'largest'} "
-        f"implausibility exceeds {threshold:g}, or when at least {max_hard_rate:.0%} of the "
+        f"implausibility exceeds {threshold:g} (over the statistics not set aside as missed at "
+        f">= {missed_share:.0%} of the points), or when at least {max_hard_rate:.0%} of the "
         f"{k} nearest design points break a hard fact"
     )
     return Wave(table, stats, bounds, tuple(selected), text, settings)
