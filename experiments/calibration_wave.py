@@ -75,7 +75,14 @@ def figures(wave, priors, out: Path) -> list[str]:
                 lo, hi = wave.bounds[xname]
                 ax.axvspan(lo, hi, color="#C44E52", alpha=0.12, lw=0)
             else:
-                ax.scatter(t.loc[~keep, xname], t.loc[~keep, yname], s=3, c="#DDDDDD", lw=0)
+                ax.scatter(
+                    t.loc[~keep, xname],
+                    t.loc[~keep, yname],
+                    s=3,
+                    c="#DDDDDD",
+                    lw=0,
+                    rasterized=True,
+                )
                 sc = ax.scatter(
                     t.loc[keep, xname],
                     t.loc[keep, yname],
@@ -85,6 +92,7 @@ def figures(wave, priors, out: Path) -> list[str]:
                     vmin=0,
                     vmax=3,
                     lw=0,
+                    rasterized=True,
                 )
                 if priors[yname].scale == "log":
                     ax.set_yscale("log")
@@ -115,8 +123,24 @@ def figures(wave, priors, out: Path) -> list[str]:
     fig, axes = plt.subplots(rows, cols, figsize=(3.0 * cols, 2.4 * rows), squeeze=False)
     for k, name in enumerate(names):
         ax = axes[k // cols, k % cols]
-        ax.scatter(t.loc[~keep, name], imp[~keep], s=3, c="#BBBBBB", lw=0, label="implausible")
-        ax.scatter(t.loc[keep, name], imp[keep], s=5, c="#3A6FB0", lw=0, label="non-implausible")
+        ax.scatter(
+            t.loc[~keep, name],
+            imp[~keep],
+            s=3,
+            c="#BBBBBB",
+            lw=0,
+            rasterized=True,
+            label="implausible",
+        )
+        ax.scatter(
+            t.loc[keep, name],
+            imp[keep],
+            s=5,
+            c="#3A6FB0",
+            lw=0,
+            rasterized=True,
+            label="non-implausible",
+        )
         ax.axhline(wave.settings["threshold"], color="#C44E52", lw=1, ls="--")
         lo, hi = wave.bounds[name]
         ax.axvspan(lo, hi, color="#C44E52", alpha=0.08, lw=0)
