@@ -28,29 +28,14 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+# How a stored run is read back (its series, its events) lives in one place, the statistics
+# module: KEEP is the series a pattern or a figure reads.
+from abm.belarus.history.statistics import STORED_SERIES as KEEP
+from abm.belarus.history.statistics import events_of
+
 ROOT = Path(__file__).resolve().parents[1]
-#: The series a pattern or a figure reads (all in people unless said otherwise).
-KEEP = (
-    "date",
-    "protesters",
-    "protesters_capital",
-    "turnout",
-    "street_detentions",
-    "prosecutions",
-    "detentions",
-    "political_prisoners",
-    "security_quits",
-    "deployed_strength",
-    "in_power",
-    "mutinied_share",
-    "support_level",
-    "absorbed",
-)
-#: Outcomes whose first week the runs table holds, turned back into events for the patterns.
-EVENT_OUTCOMES = ("intervention", "substitution", "ejection", "uprising", "russian_intervention")
 LEVEL = 0.9
 
 
@@ -124,20 +109,6 @@ def runs_of(series: pd.DataFrame, runs: pd.DataFrame):
     for run_id, s in series.groupby("run_id", sort=True):
         s = s.reset_index(drop=True)
         yield run_id, Run(s, events_of(s, runs.loc[run_id]))
-
-
-def events_of(series: pd.DataFrame, summary: pd.Series) -> list[tuple[int, str, str]]:
-    """A run's events as the patterns read them: a mutiny in every week the mutinied share
-    rises (a sweep keeps series, not the event log), and each outcome's first week."""
-    events: list[tuple[int, str, str]] = []
-    share = series["mutinied_share"].to_numpy(float)
-    for step in np.flatnonzero(np.diff(share) > 0) + 1:
-        events.append((int(series["step"].iloc[step]), "mutiny", ""))
-    for name in EVENT_OUTCOMES:
-        week = summary.get(f"week_{name}")
-        if week is not None and not pd.isna(week):
-            events.append((int(week), name, ""))
-    return sorted(events)
 
 
 def pattern_table(series: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:

@@ -213,6 +213,59 @@ def discrepancies_from(values: Mapping[str, float], stats: Sequence[Statistic]) 
     )
 
 
+#: The series a sweep must keep for its runs to be scored (``Target.summarise_stored``):
+#: every series a pattern reads, ``mutinied_share`` (read back into mutiny events) and
+#: ``absorbed`` (a collapse), plus the ones the history figures show.
+STORED_SERIES = (
+    "date",
+    "protesters",
+    "protesters_capital",
+    "turnout",
+    "street_detentions",
+    "prosecutions",
+    "detentions",
+    "political_prisoners",
+    "security_quits",
+    "deployed_strength",
+    "in_power",
+    "mutinied_share",
+    "support_level",
+    "absorbed",
+)
+#: Outcomes whose first week a sweep's runs table holds (``week_<name>``), turned back into
+#: events for the patterns.
+EVENT_OUTCOMES = ("intervention", "substitution", "ejection", "uprising", "russian_intervention")
+
+
+def events_of(series, summary: Mapping[str, object]) -> list[tuple[int, str, str]]:
+    """A stored run's events as the patterns read them: a mutiny in every week the mutinied
+    share rises (a sweep keeps series, not the event log), and each outcome's first week
+    (``summary``: the run's row of the sweep's runs table)."""
+    events: list[tuple[int, str, str]] = []
+    share = series["mutinied_share"].to_numpy(float)
+    for step in np.flatnonzero(np.diff(share) > 0) + 1:
+        events.append((int(series["step"].iloc[step]), "mutiny", ""))
+    for name in EVENT_OUTCOMES:
+        week = summary.get(f"week_{name}")
+        if week is not None and not _missing(week):
+            events.append((int(week), name, ""))
+    return sorted(events)
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(math.isnan(value))  # type: ignore[arg-type]
+    except TypeError:
+        return value is None
+
+
+def stored_run(series, summary: Mapping[str, object]) -> Run:
+    """A run stored by a sweep (its series rows, sorted by step, and its runs-table row) as
+    the patterns read it."""
+    series = series.reset_index(drop=True)
+    return Run(series, tuple(events_of(series, summary)))
+
+
 def steps_to(end=FIT_END, first=None) -> int:
     """Steps of the ``history`` scenario that cover history up to ``end`` (its step 0 is the
     week before the election week, ``week_start(-1)``)."""
@@ -254,6 +307,36 @@ class Target:
 
     def discrepancies(self, values: Mapping[str, float]) -> np.ndarray:
         return discrepancies_from(values, self.stats)
+
+    @property
+    def series(self) -> tuple[str, ...]:
+        """The series a sweep must keep (``keep_series``) for ``summarise_stored``."""
+        return STORED_SERIES
+
+    def summarise_stored(self, series, summary: Mapping[str, object]) -> dict[str, float]:
+        """``summarise`` for a run stored by a sweep, which keeps series, not the event log:
+        ``series`` its rows of the series table (``step``, ``date`` and ``self.series``),
+        ``summary`` its row of the runs table (each outcome's first week, ``week_<name>``)."""
+        return simulated(stored_run(series, summary), self.stats)
+
+    def summarise_sweep(self, series, runs) -> dict[str, dict[str, float]]:
+        """``summarise_stored`` for every run of a sweep: ``series`` its series table,
+        ``runs`` its runs table (with a ``run_id`` column or index); {run_id: values}."""
+        if "run_id" in getattr(runs, "columns", ()):
+            runs = runs.set_index("run_id")
+        return {
+            run_id: self.summarise_stored(s.sort_values("step"), runs.loc[run_id])
+            for run_id, s in series.groupby("run_id", sort=True)
+        }
+
+    def log_values(self, values: Mapping[str, float]) -> np.ndarray:
+        """Each statistic's simulated value on the log scale its discrepancy uses (NaN where
+        the run gives none; a 0/1 fact as it is): for the spread of seeds around a value."""
+        out = []
+        for s in self.stats:
+            v = float(values.get(s.key, math.nan))
+            out.append(v if math.isnan(v) or s.binary else _log(v, s.observation))
+        return np.array(out)
 
     def rows(self) -> list[dict[str, object]]:
         """One row per statistic for tables and manifests."""
