@@ -1,0 +1,1 @@
+"""Estimation of a model's parameters from observed history (issue 13)."""
