@@ -39,7 +39,7 @@ def written(paths):
 def test_marginals_pairs_and_sensitivity(tmp_path):
     df, w = particles()
     units = {"legitimacy_shock": "share", "arrest_rate": "per week"}
-    assert figs.axis_label(PRIORS[1], units) == "log10 arrest_rate [per week]"
+    assert figs.axis_label(PRIORS[1], units) == "log10 arrest_rate (per week)"
     written(figs.marginals(df, w, PRIORS, str(tmp_path / "m"), units, truths={"arrest_rate": 0.01}))
     written(figs.pairs(df, w, PRIORS, str(tmp_path / "p"), units))
     written(figs.sensitivity(sensitivity_table(df, w, PRIORS), str(tmp_path / "s"), units))

@@ -136,7 +136,7 @@ def brier(p: float, outcome: float = 1.0) -> float:
 def probability(event: np.ndarray, weights=None) -> float:
     """The (weighted) share of samples in which the event holds."""
     e = np.asarray(event, dtype=bool)
-    return float(np.sum(_weights(e.size, weights) * e))
+    return float(min(1.0, np.sum(_weights(e.size, weights) * e)))
 
 
 def skill(score: float, baseline: float) -> float:
@@ -191,7 +191,7 @@ def score_one(
     }
     if kind == "exact":
         # every draw counts: one without a value did not produce the fact
-        p = float(np.sum(w * (ok & np.isclose(np.nan_to_num(x, nan=-1e300), observed))))
+        p = probability(ok & np.isclose(np.nan_to_num(x, nan=-1e300), observed), w)
         out.update(p_event=p, brier=brier(p), score=brier(p), score_kind="brier")
     if not ok.any():
         return out
@@ -199,7 +199,7 @@ def score_one(
     lo, hi = interval(xs, level, ws)
     out.update(pi_low=lo, pi_high=hi, covered=covered(kind, lo, hi, observed, low, high))
     if kind == "floor":
-        p = float(np.sum(w * (ok & (np.nan_to_num(x, nan=-np.inf) >= low))))
+        p = probability(ok & (np.nan_to_num(x, nan=-np.inf) >= low), w)
         out.update(p_event=p, brier=brier(p), score=brier(p), score_kind="brier (floor reached)")
     elif kind == "range":
         # an infinite value (a crowd that never halves) reads as a miss by INF_FACTOR

@@ -52,7 +52,7 @@ def _values(x, prior) -> np.ndarray:
 def axis_label(prior, units: Mapping[str, str] | None = None) -> str:
     """``name [unit]``, or ``log10 name [unit]`` for a log-scale prior."""
     unit = (units or {}).get(prior.name, "")
-    tail = f" [{unit}]" if unit else ""
+    tail = f" ({unit})" if unit else ""
     return f"log10 {prior.name}{tail}" if prior.scale == "log" else f"{prior.name}{tail}"
 
 
@@ -201,7 +201,7 @@ def recovery(table: pd.DataFrame, path_stem: str, units: Mapping[str, str] | Non
         ax.set_ylim(lo, hi)
         log = t["units"].iloc[0] == "log10"
         unit = (units or {}).get(name, "")
-        label = ("log10 " if log else "") + name + (f" [{unit}]" if unit else "")
+        label = ("log10 " if log else "") + name + (f" ({unit})" if unit else "")
         ax.set_xlabel(f"true {label}", fontsize=7)
         ax.set_ylabel("posterior median, 90 % CI", fontsize=7)
         k, hits = len(t), int(t["in90"].sum())
@@ -362,7 +362,8 @@ def scores(table: pd.DataFrame, path_stem: str, title: str = "") -> list[str]:
     ]
     ax.legend(handles=handles, loc="lower left", frameon=False, fontsize=7)
     ax.set_title(
-        (title + "\n" if title else "") + "right margin: 90 % interval covers? (posterior, prior)",
+        (title + "\n" if title else "")
+        + "right margin: does the 90 % interval cover the observation? Y/n for (posterior, prior)",
         loc="left",
         fontsize=8,
     )
@@ -391,7 +392,7 @@ def sensitivity(table: pd.DataFrame, path_stem: str, units: Mapping[str, str] | 
         ax.set_yticks([])
         log = t["units"].iloc[0] == "log10"
         unit = (units or {}).get(name, "")
-        ax.set_xlabel(("log10 " if log else "") + name + (f" [{unit}]" if unit else ""), fontsize=7)
+        ax.set_xlabel(("log10 " if log else "") + name + (f" ({unit})" if unit else ""), fontsize=7)
     ess = table.drop_duplicates("prior").set_index("prior")["ess"]
     handles = [
         plt.Line2D(
