@@ -108,6 +108,21 @@ def git_commit() -> str:
         return "unknown"
 
 
+def dirty() -> bool:
+    """Does the checkout hold uncommitted changes to tracked files?"""
+    try:
+        r = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return False
+    return bool(r.stdout.strip())
+
+
 def log_stage(out: Path, stage: str, record: Mapping[str, Any]) -> None:
     """Append the stage's record (command, wall time, numbers) to ``validation.json``."""
     path = out / LOG
@@ -441,6 +456,10 @@ def draw_truth(spec, priors, target, k: int, seed: int, max_tries: int) -> dict[
     rng = np.random.default_rng([seed, k])
     for tries in range(1, max_tries + 1):
         theta = prior_thetas(priors, 1, rng)[0]
+        # an integer parameter runs (and so is recovered) at its rounded value
+        theta = {
+            p.name: float(round(theta[p.name])) if p.integer else theta[p.name] for p in priors
+        }
         run_seed = int(rng.integers(1, 2**62))
         params = spec.params_for(theta, run_seed)
         from abm.runner import run
@@ -609,7 +628,7 @@ def stage_predictive(args, out: Path, work: Path) -> dict[str, Any]:
     return {"draws": args.draws, "baseline_prior": args.baseline_prior, **aggregate(sk)}
 
 
-HOLDOUT_MD = """# Held-out scores: scored once, after the freeze
+HOLDOUT_MD = """# Held-out scores: scored once{after}
 
 - scored: {when} UTC, commit `{commit}`, freeze tag: {tag}
 - posterior: `{posterior}` (git commit of the calibration: `{post_commit}`)
@@ -666,8 +685,9 @@ def stage_score(args, out: Path, work: Path) -> dict[str, Any]:
     misses = ", ".join(sk.loc[~sk["covered_posterior"], "key"]) or "none"
     record.write_text(
         HOLDOUT_MD.format(
+            after=", after the freeze" if tag else " (no freeze tag given)",
             when=time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
-            commit=git_commit(),
+            commit=git_commit() + (" (with uncommitted changes)" if dirty() else ""),
             tag=f"`{tag}`" if tag else "**none given** (not a frozen score)",
             posterior=args.posterior,
             post_commit=post.manifest.get("git_commit"),

@@ -133,8 +133,9 @@ def pairs(
     units: Mapping[str, str] | None = None,
     title: str = "",
 ) -> list[str]:
-    """The posterior's pairs: weighted histograms on the diagonal, particles below it (area
-    proportional to weight), each axis spanning the parameter's prior box."""
+    """The posterior's pairs: weighted histograms (densities) on the diagonal over the flat
+    prior band, particles below it (area proportional to weight), each axis spanning the
+    parameter's prior box."""
     style.apply()
     w = np.asarray(weights, dtype=float)
     w = w / w.sum()
@@ -150,7 +151,17 @@ def pairs(
                 continue
             if i == j:
                 lo, hi = _units(pi)
-                ax.hist(xi, bins=np.linspace(lo, hi, 16), weights=w, color=COLOURS["posterior"])
+                ax.fill_between(
+                    [lo, hi], 0, 1 / (hi - lo), color=COLOURS["prior"], alpha=0.25, lw=0
+                )
+                ax.hist(
+                    xi,
+                    bins=np.linspace(lo, hi, 16),
+                    weights=w,
+                    density=True,
+                    color=COLOURS["posterior"],
+                    alpha=0.75,
+                )
                 ax.set_xlim(lo, hi)
                 ax.set_yticks([])
             else:
