@@ -278,9 +278,10 @@ def predictive(
     fig, (ax, bx) = plt.subplots(
         1,
         2,
-        figsize=(9.0, 0.3 * n + 1.5),
+        figsize=(10.0, 0.3 * n + 1.5),
         gridspec_kw={"width_ratios": (3, 1.3)},
         squeeze=True,
+        layout="constrained",
     )
     offsets = np.linspace(-0.2, 0.2, len(checks) + 1)
     y = np.arange(len(numeric))[::-1]
@@ -289,6 +290,8 @@ def predictive(
         obs = o["observed"]
         hi = o["observed_high"] / obs if math.isfinite(o["observed_high"]) else 1e3
         ax.plot([o["observed_low"] / obs, hi], [yi + offsets[0]] * 2, color="black", lw=2.2)
+        if o["observed_high"] == o["observed_low"]:  # a point: a line of no length
+            ax.plot([1.0], [yi + offsets[0]], "D", color="black", ms=3)
         for off, check in zip(offsets[1:], checks, strict=True):
             r = table[(table["key"] == key) & (table["check"] == check)]
             if r.empty or not np.isfinite(r["pi_high"].iloc[0]):
@@ -302,12 +305,23 @@ def predictive(
     ax.set_xscale("log")
     ax.set_xlim(1e-3, 1e3)
     ax.axvline(1.0, color="grey", lw=0.8, ls=":")
-    ax.set_xlabel("reported value / observed value (log scale)")
-    handles = [plt.Line2D([], [], color="black", lw=2.2, label="observed range")] + [
-        plt.Line2D([], [], color=COLOURS.get(c, "#4C72B0"), lw=3.5, alpha=0.7, label=f"{c}: 90 %")
+    ax.set_xlabel("reported / observed (log scale)")
+    handles = [
+        plt.Line2D([], [], color="black", lw=2.2, marker="D", ms=3, label="observed (range, floor)")
+    ] + [
+        plt.Line2D(
+            [],
+            [],
+            color=COLOURS.get(c, "#4C72B0"),
+            lw=3.5,
+            alpha=0.7,
+            label=f"{c} predictive: 90 % interval, median",
+        )
         for c in checks
     ]
-    ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=7)
+    fig.legend(
+        handles=handles, loc="outside lower left", ncol=len(handles), frameon=False, fontsize=7
+    )
     yf = np.arange(len(facts))[::-1]
     width = 0.8 / max(len(checks), 1)
     for i, check in enumerate(checks):
@@ -329,10 +343,8 @@ def predictive(
     bx.yaxis.tick_right()
     bx.set_xlim(0, 1)
     bx.set_xlabel("P(what happened)")
-    bx.legend(loc="lower left", frameon=False, fontsize=7)
     if title:
         fig.suptitle(title, x=0.01, ha="left", fontsize=9)
-    fig.tight_layout()
     return style.save(fig, path_stem)
 
 
