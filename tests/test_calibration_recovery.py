@@ -158,3 +158,16 @@ def test_a_synthetic_target_drops_undefined_values_and_refuses_broken_hard_facts
     broken[hard] = 1.0 - fact.value if fact.unit == "bool" else fact.value + 1.0
     with pytest.raises(ValueError, match="violates the hard facts"):
         t.synthetic(broken, np.random.default_rng(0))
+
+
+def test_a_model_run_is_consistent_with_its_own_synthetic_data():
+    from abm import catalog
+    from abm.runner import run
+
+    t = catalog.get("belarus").targets(period="fit")
+    r = run("belarus", {"scenario": "history", "n_citizens": 1000}, 3, steps=t.steps)
+    values = t.summarise(r.series, r.events)
+    syn = t.synthetic(values, np.random.default_rng(1))
+    kept = [k for k in t.keys if math.isfinite(values[k])]
+    assert syn.keys == tuple(kept)
+    assert np.all(syn.discrepancies(values) == 0.0)
