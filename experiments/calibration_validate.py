@@ -27,9 +27,9 @@ missing is done; each writes its tables and figures under ``--out`` and its runs
 
 ``validation.md`` summarises whatever the stages have written, opening with the commands.
 
-    .venv/bin/python experiments/calibration_validate.py   # all but score; ~1 h on 2 cores
+    .venv/bin/python experiments/calibration_validate.py   # all but score; ~1-2 h on 2 cores
     .venv/bin/python experiments/calibration_validate.py --stages recovery --datasets 2 \\
-        --recovery-population 20 --recovery-generations 2 --n-citizens 1000   # smoke size
+        --recovery-population 20 --recovery-generations 2 --n-citizens 1000   # smoke: ~5 min
     .venv/bin/python experiments/calibration_validate.py --stages score --frozen-tag fit-2022
 """
 
