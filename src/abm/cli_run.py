@@ -7,6 +7,15 @@ docs/schema.md). The history scenario also prints the run beside the dated histo
 DIR/patterns.csv, each observed pattern beside the run's counterpart. Every input is
 validated once, through ``abm.runner.prepare``, before the run starts; files are written under
 temporary names and renamed, so a failed run leaves nothing half-written.
+
+``--posterior DIR`` runs the scenario with a parameter set drawn from a posterior folder
+(``abm.calibration.posterior``), chosen by weight from the run's seed: the same seed gives
+the same draw, hence the same run. Precedence, lowest first: parameter defaults < the
+posterior's draw < the scenario's own parameters < ``--set``. A scenario names a
+counterfactual world, so what it sets keeps its value (a draw of ``ukraine_strength`` must
+not undo ``ukrainian_breakthrough``); the posterior fills in everything else; ``--set`` is
+what the user typed for this run and wins over both. summary.json records the posterior
+(path, git_commit, particle) and the drawn values, and which of them were set aside.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from typing import Any
 from abm.cli_checks import check_run_args
 from abm.errors import ParameterError
 from abm.jsonout import dumps
+from abm.limits import check_seed
 from abm.params import parse_assignments
 
 
@@ -46,6 +56,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         "or --set war_trajectory=linear:0.5,1,0,52; see `abm params`",
     )
     p.add_argument("--out", default=None, metavar="DIR", help="output folder (default out/NAME)")
+    p.add_argument(
+        "--posterior",
+        default=None,
+        metavar="DIR",
+        help="draw the estimated parameters from this posterior folder (written by "
+        "`abm calibrate`), one particle chosen by weight from --seed (same seed, same draw). "
+        "Precedence, lowest first: defaults < the draw < the scenario's own parameters < "
+        "--set: the scenario is the world you chose, so what it sets is kept; --set is "
+        "what you typed and wins over both. summary.json records the posterior (path, "
+        "git_commit, particle) and the drawn values",
+    )
     p.set_defaults(func=run)
 
     s = sub.add_parser("scenarios", help="list the Belarus model's named scenarios")
@@ -69,10 +90,20 @@ def run(args: argparse.Namespace) -> int:
     from abm.runner import execute, prepare
 
     overrides: dict[str, Any] = dict(parse_assignments(args.set))
+    drawn = None
+    if args.posterior is not None:
+        check_seed("--seed", args.seed)  # the seed picks the draw: check it first
+        drawn = posterior_draw(args.posterior, args.scenario, args.seed, overrides)
+        overrides = {**drawn["applied"], **overrides}
     overrides["scenario"] = args.scenario
     setup = prepare("belarus", overrides, args.steps)  # validates once, before any work
     out = Path(args.out) if args.out else Path("out") / str(setup.scenario)
     check_run_args(args.seed, setup.steps, out)
+    if drawn is not None:
+        print(describe_draw(drawn))
+        note = fitted_differently(drawn, setup.params)
+        if note:
+            print(note)
     result = execute(setup, args.seed)
     print(narrative(result))
     names = ["series.csv", "events.csv", "summary.json"]
@@ -80,7 +111,10 @@ def run(args: argparse.Namespace) -> int:
     if replays_history(result):
         comparisons = history_patterns(result)
         print(history_timeline(result, comparisons))
-    write_outputs(out, result)
+    if drawn is None:
+        write_outputs(out, result)
+    else:
+        write_outputs(out, result, drawn)
     if comparisons is not None:
         tmp = out / ".patterns.csv.tmp"
         try:
@@ -93,11 +127,80 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def summary_document(result) -> dict[str, Any]:
-    """summary.json: model, scenario, seed, steps, params, final_class, outcomes, scalars."""
+def posterior_draw(
+    folder: str, scenario: str, seed: int, overrides: dict[str, Any]
+) -> dict[str, Any]:
+    """The posterior's draw for this run, split by precedence: ``applied`` (what the run
+    takes from the draw), ``kept_by_scenario`` and ``overridden`` (drawn, set aside)."""
+    from abm import catalog
+    from abm.calibration.posterior import load_posterior
+
+    post = load_posterior(folder, "--posterior")
+    if post.model != "belarus":
+        raise ParameterError(
+            "--posterior",
+            folder,
+            f"a posterior of the belarus model (this one is of {post.model!r})",
+        )
+    index = post.draw_index(seed)
+    values = post.particle(index)
+    scenario_sets = set(catalog.get("belarus").scenario(scenario).params)
+    return {
+        **post.describe(),
+        "particle": index,
+        "fitted_scenario": post.manifest.get("scenario"),
+        "fitted_fixed": dict(post.manifest.get("fixed") or {}),
+        "drawn": values,
+        "applied": {
+            k: v for k, v in values.items() if k not in scenario_sets and k not in overrides
+        },
+        "kept_by_scenario": sorted(k for k in values if k in scenario_sets and k not in overrides),
+        "overridden": sorted(k for k in values if k in overrides),
+    }
+
+
+def describe_draw(drawn: dict[str, Any]) -> str:
+    """Which posterior, which particle, and the values the run takes from it."""
+    head = (
+        f"posterior {drawn['path']} (git_commit {drawn['git_commit']}, {drawn['particles']} "
+        f"particles, ESS {drawn['ess']:.0f}, fitted on scenario {drawn['fitted_scenario']}): "
+        f"particle {drawn['particle']}"
+    )
+    lines = [
+        head,
+        "  drawn: "
+        + ", ".join(
+            f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+            for k, v in drawn["applied"].items()
+        ),
+    ]
+    if drawn["kept_by_scenario"]:
+        lines.append("  kept from the scenario: " + ", ".join(drawn["kept_by_scenario"]))
+    if drawn["overridden"]:
+        lines.append("  overridden by --set: " + ", ".join(drawn["overridden"]))
+    return "\n".join(lines)
+
+
+def fitted_differently(drawn: dict[str, Any], params) -> str:
+    """A note naming the calibration's fixed values this run does not share (the posterior
+    is conditional on them), or an empty string."""
+    differ = [
+        f"{k}={v} (this run: {params[k]})"
+        for k, v in drawn["fitted_fixed"].items()
+        if k in params and str(params[k]) != str(v)
+    ]
+    if not differ:
+        return ""
+    return "  note: the posterior was fitted with " + ", ".join(differ)
+
+
+def summary_document(result, drawn: dict[str, Any] | None = None) -> dict[str, Any]:
+    """summary.json: model, scenario, seed, steps, params, final_class, outcomes, scalars,
+    and (with --posterior) the posterior and its draw."""
     from abm.belarus.outcomes import OUTCOMES
 
     s = result.summary
+    extra = {} if drawn is None else {"posterior": drawn}
     return {
         "model": result.model,
         "scenario": s["scenario"],
@@ -108,10 +211,11 @@ def summary_document(result) -> dict[str, Any]:
         "outcomes": {o: s[f"week_{o}"] for o in OUTCOMES},
         "summary": s,
         "elapsed_s": result.elapsed_s,
+        **extra,
     }
 
 
-def write_outputs(out: Path, result) -> None:
+def write_outputs(out: Path, result, drawn: dict[str, Any] | None = None) -> None:
     """Write the three files under temporary names, then rename them into place."""
     out.mkdir(parents=True, exist_ok=True)
     tmp = {name: out / f".{name}.tmp" for name in ("series.csv", "events.csv", "summary.json")}
@@ -124,7 +228,7 @@ def write_outputs(out: Path, result) -> None:
             w.writerows(
                 (step, dates.get(step, ""), event, cause) for step, event, cause in result.events
             )
-        tmp["summary.json"].write_text(dumps(summary_document(result), indent=2) + "\n")
+        tmp["summary.json"].write_text(dumps(summary_document(result, drawn), indent=2) + "\n")
         for name, path in tmp.items():
             os.replace(path, out / name)
     finally:

@@ -5,6 +5,12 @@ the sampler's matrix and SALib's analysers can be fed the outputs sorted by ``po
 A grid is the Cartesian product of each parameter's levels in spec order, the first
 parameter varying slowest.
 
+A posterior design (``kind = "posterior"``) is ``n`` weighted draws from a posterior folder
+(``abm.calibration.posterior.Posterior.sample``, deterministic in the design's seed), each
+crossed with the grid of ``vary`` (if any): point ``i * G + g`` is draw ``i`` at grid
+combination ``g``. Its points carry the posterior's parameters less those the scenario,
+``fixed`` or ``vary`` set.
+
 Integer parameters sampled over a range are rounded to the nearest integer; a value list in
 a sampled design is a categorical factor whose SALib bounds are [0, number of values] and
 whose value is ``values[min(floor(x), len - 1)]``.
@@ -19,7 +25,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from abm.sweep.spec import SweepSpec, Vary
+from abm.sweep.spec import SweepSpec, Vary, posterior_names
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ def build_design(spec: SweepSpec) -> DesignTable:
     names = tuple(spec.vary)
     varies: list[Vary] = [spec.vary[n] for n in names]
     ints = [_is_int(spec, n) for n in names]
+    if spec.design.kind == "posterior":
+        return _posterior_design(spec, names, varies, ints)
     if spec.design.kind == "grid":
         levels = [_grid_levels(v, i) for v, i in zip(varies, ints, strict=True)]
         points = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*levels)]
@@ -57,6 +65,24 @@ def build_design(spec: SweepSpec) -> DesignTable:
     x = _sample(spec, problem)
     points = [{n: _decode(varies[j], ints[j], row[j]) for j, n in enumerate(names)} for row in x]
     return DesignTable(names, points, x, problem)
+
+
+def _posterior_design(
+    spec: SweepSpec, names: tuple[str, ...], varies: list[Vary], ints: list[bool]
+) -> DesignTable:
+    post, drawn = _posterior(spec)
+    levels = [_grid_levels(v, i) for v, i in zip(varies, ints, strict=True)]
+    combos = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*levels)]
+    points = [
+        {**{k: draw[k] for k in drawn}, **combo}
+        for draw in post.sample(spec.design.n, spec.design.seed)
+        for combo in combos
+    ]
+    return DesignTable((*drawn, *names), points)
+
+
+def _posterior(spec: SweepSpec):
+    return posterior_names(spec.model, spec.scenario, spec.fixed, spec.vary, spec.design)
 
 
 def _bounds(v: Vary) -> list[float]:
@@ -108,10 +134,28 @@ def _decode(v: Vary, is_int: bool, x: float) -> Any:
     return float(x)
 
 
+#: The Parquet type of a drawn parameter by kind (a schedule is drawn as a constant number).
+POSTERIOR_TYPES = {
+    "float": pa.float64(),
+    "schedule": pa.float64(),
+    "int": pa.int64(),
+    "int_or_inf": pa.int64(),
+    "bool": pa.bool_(),
+    "choice": pa.string(),
+}
+
+
 def param_types(spec: SweepSpec) -> dict[str, pa.DataType]:
     """The Parquet type of each ``param_<name>`` column, fixed by the spec alone so that
-    every part file of a sweep has the same schema."""
+    every part file of a sweep has the same schema (a posterior design's drawn parameters
+    first, typed by their kind)."""
     out: dict[str, pa.DataType] = {}
+    if spec.design.kind == "posterior":
+        from abm.sweep.models import model_info
+
+        params = model_info(spec.model).params
+        for name in _posterior(spec)[1]:
+            out[name] = POSTERIOR_TYPES.get(params[name].kind, pa.float64())
     for name, v in spec.vary.items():
         if v.values is None:
             out[name] = pa.int64() if _is_int(spec, name) else pa.float64()

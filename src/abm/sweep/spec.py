@@ -23,7 +23,7 @@ from abm.errors import ParameterError
 from abm.params import Param
 from abm.schedule import Schedule
 
-DESIGN_KINDS = ("grid", "lhs", "sobol", "morris")
+DESIGN_KINDS = ("grid", "lhs", "sobol", "morris", "posterior")
 #: Parameter kinds a numeric range can span (choice and bool need a value list).
 RANGE_KINDS = ("float", "int", "schedule", "int_or_inf")
 
@@ -42,7 +42,7 @@ TOP_KEYS = (
     "vary",
     "design",
 )
-DESIGN_KEYS = ("kind", "n", "second_order", "levels", "seed")
+DESIGN_KEYS = ("kind", "n", "second_order", "levels", "seed", "posterior")
 #: How a range is spaced or sampled: evenly in the value, or evenly in its log10.
 SCALES = ("linear", "log")
 
@@ -78,17 +78,29 @@ class Vary:
 class Design:
     """The sampler. ``n``: LHS sample size, Sobol base sample N (a power of 2, giving
     N(2D+2) points with second-order indices, N(D+2) without) or number of Morris
-    trajectories (N(D+1) points). ``seed`` seeds the sampler (default: the sweep's seed)."""
+    trajectories (N(D+1) points). ``seed`` seeds the sampler (default: the sweep's seed).
+
+    ``kind = "posterior"``: the points are ``n`` parameter sets drawn by weight from the
+    posterior folder ``posterior`` (``abm.calibration.posterior``, systematic resampling,
+    deterministic in ``seed``); a relative path is read from the working directory. Each
+    point sets every parameter the posterior does, except those the scenario, ``[fixed]``
+    or ``[vary]`` set (those win, as in ``abm run --posterior``). ``[vary]`` is optional
+    and is crossed with the draws as a grid (values lists, or ranges with ``num``): point
+    ``i * G + g`` is draw ``i`` at grid combination ``g`` (G combinations), so a lever can
+    be compared at the same posterior draws."""
 
     kind: str = "grid"
     n: int | None = None
     second_order: bool = True
     levels: int = 4
     seed: int | None = None
+    posterior: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}
-        if self.kind in ("lhs", "sobol", "morris"):
+        if self.kind == "posterior":
+            out["posterior"] = self.posterior
+        if self.kind in ("lhs", "sobol", "morris", "posterior"):
             out["n"] = self.n
             out["seed"] = self.seed
         if self.kind == "sobol":
@@ -151,7 +163,9 @@ class SweepSpec:
         fixed = _check_fixed(self.fixed, info.params)
         design = _check_design(self.design, self.seed)
         vary = _check_vary(self.vary, info.params, fixed, design.kind)
-        if design.kind != "grid" and not vary:
+        if design.kind == "posterior":
+            posterior_names(model, scenario, fixed, vary, design)  # loads and checks it
+        elif design.kind != "grid" and not vary:
             raise ParameterError(
                 "vary", {}, f"at least one varied parameter for a {design.kind} design"
             )
@@ -295,6 +309,12 @@ def _check_design(design: Any, root_seed: Any) -> Design:
         raise ParameterError("design", design, "a table with kind = " + " / ".join(DESIGN_KINDS))
     if design.kind not in DESIGN_KINDS:
         raise ParameterError("design.kind", design.kind, "one of " + ", ".join(DESIGN_KINDS))
+    if design.kind == "posterior":
+        return _check_posterior_design(design, root_seed)
+    if design.posterior is not None:
+        raise ParameterError(
+            "design.posterior", design.posterior, 'a posterior only with kind = "posterior"'
+        )
     if design.kind == "grid":
         if design.n is not None:
             raise ParameterError("design.n", design.n, "no n for a grid (its size is the product)")
@@ -387,7 +407,7 @@ def _check_range(field_: str, param: Param, entry: Vary, kind: str) -> Vary:
     if entry.scale == "log" and lo <= 0:
         raise ParameterError(f"{field_}.range", list(rng), "low > 0 on a log scale")
     num = entry.num
-    if kind == "grid":
+    if kind in ("grid", "posterior"):  # a posterior design crosses its draws with a grid
         if num is None:
             raise ParameterError(f"{field_}.num", None, "the number of grid levels (>= 2)")
         num = _int(f"{field_}.num", num, 2, limits.MAX_LEVELS)
@@ -401,14 +421,66 @@ def _check_range(field_: str, param: Param, entry: Vary, kind: str) -> Vary:
 def design_size(design: Design, vary: Mapping[str, Vary]) -> int:
     """The number of design points, known from the spec alone (before any is built)."""
     d = len(vary)
-    if design.kind == "grid":
-        return math.prod(len(v.values) if v.values is not None else v.num for v in vary.values())
+    if design.kind in ("grid", "posterior"):  # a posterior design crosses n draws with a grid
+        grid = math.prod(len(v.values) if v.values is not None else v.num for v in vary.values())
+        return grid if design.kind == "grid" else design.n * grid
     n = design.n
     if design.kind == "sobol":
         return n * (2 * d + 2 if design.second_order else d + 2)
     if design.kind == "morris":
         return n * (d + 1)
     return n
+
+
+def _check_posterior_design(design: Design, root_seed: Any) -> Design:
+    """kind = "posterior": a folder path, the number of draws n >= 1, the draws' seed."""
+    if not isinstance(design.posterior, str) or not design.posterior.strip():
+        raise ParameterError(
+            "design.posterior", design.posterior, "the path of a posterior folder (a string)"
+        )
+    if design.n is None:
+        raise ParameterError("design.n", None, "the number of posterior draws (>= 1)")
+    n = _int("design.n", design.n, 1, limits.MAX_POINTS)
+    seed = design.seed if design.seed is not None else root_seed
+    return Design(
+        "posterior", n, seed=limits.check_seed("design.seed", seed), posterior=design.posterior
+    )
+
+
+def posterior_names(
+    model: str,
+    scenario: str | None,
+    fixed: Mapping[str, Any],
+    vary: Mapping[str, Any],
+    design: Design,
+):
+    """(the design's posterior, the parameters its points set): the posterior's parameters
+    less those the scenario, ``fixed`` or ``vary`` set. Refuses (ParameterError on
+    ``design.posterior``) a missing or malformed folder, a posterior of another model, and
+    one that would set nothing."""
+    from abm import catalog
+    from abm.calibration.posterior import load_posterior
+
+    post = load_posterior(design.posterior, "design.posterior")
+    if post.model != model:
+        raise ParameterError(
+            "design.posterior",
+            design.posterior,
+            f"a posterior of the sweep's model {model!r} (this one is of {post.model!r})",
+        )
+    entry = catalog.get(model)
+    name = scenario if scenario is not None else entry.default_scenario
+    taken = set(fixed) | set(vary)
+    if name is not None:
+        taken |= set(entry.scenario(name).params)
+    names = [n for n in post.names if n not in taken]
+    if not names:
+        raise ParameterError(
+            "design.posterior",
+            design.posterior,
+            "a posterior setting a parameter that the scenario, [fixed] and [vary] leave open",
+        )
+    return post, names
 
 
 def normalise(param: Param, value: Any) -> Any:
