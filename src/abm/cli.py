@@ -17,7 +17,7 @@ import sys
 from abm import __version__
 from abm.errors import ParameterError
 
-COMMANDS = ["epstein", "run", "analysis", "sweep", "dashboard"]
+COMMANDS = ["epstein", "run", "analysis", "sweep", "calibrate", "dashboard"]
 
 
 def build_parser() -> argparse.ArgumentParser:
