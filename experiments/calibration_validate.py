@@ -727,6 +727,15 @@ def report(out: Path) -> None:
             f"contraction {r['contraction_mean']:.2f}.",
             "",
         ]
+        runs = pd.read_csv(out / "recovery_runs.csv")
+        if "ess" in runs:
+            ess = ", ".join(f"{e:.1f}" for e in runs["ess"].dropna())
+            lines += [
+                f"Posterior ESS per data set: {ess}. A posterior carried by a handful of "
+                "particles has degenerate intervals: its contraction is high and its coverage "
+                "low by construction, so read coverage only where the ESS is in the tens.",
+                "",
+            ]
         s = pd.read_csv(out / "recovery_summary.csv")
         lines += [
             "| parameter | data sets | 50 % covered | 90 % covered | contraction (min - max) "
