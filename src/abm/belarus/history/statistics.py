@@ -338,6 +338,47 @@ class Target:
             out.append(v if math.isnan(v) or s.binary else _log(v, s.observation))
         return np.array(out)
 
+    def synthetic(self, values: Mapping[str, float], rng: np.random.Generator) -> Target:
+        """The target an observer would have reported had the truth been one run's
+        ``values`` (``summarise``'s dict): the data of a parameter-recovery test (issue 13).
+
+        Each statistic keeps its pattern, dates, error model and - so that the synthetic fit
+        weighs the statistics as the real one does - its **real** error scale; only what was
+        "observed" changes, drawn with ``rng`` (one uniform per statistic, always drawn, so
+        the stream does not depend on which kinds occur). With x the run's true value:
+
+        - Viasna's counts: the report is x x U(a, b) (the row's undercount factors); a point
+          stays a point, a range keeps its relative width around the report, a floor ("more
+          than") becomes a floor at the report;
+        - a reported range (crowds, shares, the half-life, the official count): a range of the
+          same relative width that holds x, at a uniformly drawn log-position (the observer's
+          range contains the truth, where is unknown);
+        - any other floor (security quits, the anti-war crowd) becomes a floor at x; any other
+          point, a point at x;
+        - the 0/1 facts (and the exact counts: mutinies, troops sent) become the run's facts.
+
+        A statistic the run leaves undefined (NaN, e.g. after a collapse) or infinite (a
+        crowd that never halves) has no report and is left out of the synthetic target (its
+        key is missing from ``keys``). A run that violates a hard fact of this target is
+        refused (ValueError naming the facts): recovery draws its synthetic truths among runs
+        that satisfy the hard facts, as the real history does, rather than changing the facts.
+        """
+        d = self.discrepancies(values)
+        violated = [s.key for s, di in zip(self.stats, d, strict=True) if s.hard and di == math.inf]
+        if violated:
+            raise ValueError(
+                "the run violates the hard facts " + "; ".join(violated) + ": draw a synthetic "
+                "truth whose run satisfies them"
+            )
+        out = []
+        for s in self.stats:
+            u = float(rng.uniform())
+            x = float(values.get(s.key, math.nan))
+            if not math.isfinite(x):
+                continue
+            out.append(Statistic(_synthetic_observation(s.observation, x, u), s.scale, s.hard))
+        return Target(self.period, tuple(out), self.steps)
+
     def rows(self) -> list[dict[str, object]]:
         """One row per statistic for tables and manifests."""
         return [
@@ -355,6 +396,34 @@ class Target:
             }
             for s in self.stats
         ]
+
+
+def _synthetic_observation(o: Observation, x: float, u: float) -> Observation:
+    """What ``o``'s observer would report of the true value ``x`` (``Target.synthetic``),
+    with ``u`` a uniform draw in [0, 1)."""
+    from dataclasses import replace
+
+    kind = comparison_kind(o)
+    if o.unit == "bool" or kind == "exact":
+        return replace(o, value=x, low=x, high=x, source="synthetic: the run's fact")
+    floor = math.isinf(o.high)
+    ranged = not floor and o.high > o.low and o.value > 0
+    if o.error_kind == "viasna_undercount":
+        a, b = viasna_factors(o.error_model)
+        v = x * (a + u * (b - a))
+    elif ranged:
+        # the truth at log-position u inside a range of the real relative width
+        lo, hi = math.log(o.low / o.value), math.log(o.high / o.value)
+        v = x * math.exp(-(lo + u * (hi - lo))) if o.low > 0 else x
+    else:
+        v = x
+    if floor:
+        low, high = v, math.inf
+    elif ranged:
+        low, high = v * o.low / o.value, v * o.high / o.value
+    else:
+        low = high = v
+    return replace(o, value=v, low=low, high=high, source="synthetic: one run's values")
 
 
 def target(
