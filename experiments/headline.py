@@ -7,9 +7,13 @@ Two questions of the brief, each written to its own folder under ``results/``:
    with Wilson intervals (``experiments/sweep_belarus_pressure.toml`` through ``abm sweep``
    and ``abm report``). The raw sweep goes to ``out/sweeps/belarus_pressure`` and is
    resumable: interrupt and rerun, and only the missing runs are done.
-2. Calibration (``results/calibration/``): does the late-2022 baseline reproduce graded
-   complicity without intervention, uprising or substitution, and what does a forced
-   intervention change? 200 seeds per scenario (``experiments/calibration.py``).
+2. The estimation's posterior (``results/posterior/``): the committed posterior of the
+   calibration on August 2020 - September 2022 (``results/posterior/fit``, made by
+   ``abm calibrate experiments/calibration.toml``, which takes far longer and is not rerun
+   here) summarised, and its predictive check against the prior predictive over the whole
+   history (``experiments/calibration_validate.py --stages posterior,predictive,sensitivity``;
+   its runs resume from ``out/calibration/validate``). The held-out scores were computed
+   once, after the freeze, and are not recomputed.
 3. The history replay (``results/history/``): August 2020 - 2025 week by week at the
    default parameters and over the prior ranges, beside the observed protest, detentions
    and political prisoners (``experiments/history.py``; its sweeps resume from
@@ -33,6 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "experiments"))
 
 PRESSURE_SPEC = ROOT / "experiments" / "sweep_belarus_pressure.toml"
+#: The committed posterior of the fit period (``abm calibrate experiments/calibration.toml``).
+POSTERIOR = Path("results/posterior/fit")
+#: Posterior and prior draws of the predictive check, each run over the whole history.
+PREDICTIVE_DRAWS = 100
 
 PRESSURE_README = """# Pressure sweep: Kremlin desperation x Ukrainian strength
 
@@ -66,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     args = ap.parse_args(argv)
 
-    import calibration
+    import calibration_validate
     import history
 
     from abm.analysis.report import write_report
@@ -91,10 +99,24 @@ def main(argv: list[str] | None = None) -> int:
     (out / "README.md").write_text(
         PRESSURE_README.format(replicates=spec.replicates, steps=spec.steps)
     )
-    print("== 2/3 calibration: baseline vs forced intervention", flush=True)
-    seeds = "10" if args.quick else "200"
-    calibration.main(
-        ["--seeds", seeds, "--workers", str(args.workers), "--out", str(results / "calibration")]
+    print("== 2/3 posterior: estimates and the predictive check over the history", flush=True)
+    calibration_validate.main(
+        [
+            "--posterior",
+            str(root / POSTERIOR),
+            "--stages",
+            "posterior,predictive,sensitivity",
+            "--draws",
+            "10" if args.quick else str(PREDICTIVE_DRAWS),
+            "--workers",
+            str(args.workers),
+            "--out",
+            str(results / "posterior"),
+            "--work",
+            str(
+                root / ("out/headline_quick/validate" if args.quick else "out/calibration/validate")
+            ),
+        ]
     )
 
     print("== 3/3 history: the replay and its prior predictive check", flush=True)
