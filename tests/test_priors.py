@@ -100,3 +100,12 @@ def test_the_belarus_priors_load_and_hold_the_defaults_but_the_documented_one():
     # legitimacy_shock's default (0) is the late-2022 baseline's; the history takes 0.25
     assert defaults_outside(priors, entry.params) == ["legitimacy_shock"]
     assert catalog.get("epstein").priors() is None
+
+
+def test_a_log_prior_never_lands_above_its_high_end():
+    """10 ** log10(high) can exceed high by an ulp, which the parameter's range refuses."""
+    from abm.priors import Prior
+
+    p = Prior("detention_share", 0.002, 0.3, "log", "source", "test")
+    assert float(p.from_unit(1.0)) <= 0.3
+    assert float(p.from_unit(0.0)) >= 0.002

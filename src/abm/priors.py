@@ -64,7 +64,8 @@ class Prior:
         u = np.asarray(u, dtype=float)
         if self.scale == "log":
             lo, hi = math.log10(self.low), math.log10(self.high)
-            x = 10.0 ** (lo + u * (hi - lo))
+            # clipped: 10 ** log10(high) may land an ulp above high, which a run refuses
+            x = np.clip(10.0 ** (lo + u * (hi - lo)), self.low, self.high)
         else:
             x = self.low + u * (self.high - self.low)
         if self.integer:
