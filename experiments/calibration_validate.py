@@ -355,10 +355,10 @@ def aggregate(sk: pd.DataFrame) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- stages
 def stage_recovery(args, out: Path, work: Path) -> dict[str, Any]:
     from abm.calibration.abc import calibrate
-    from abm.calibration.posterior import load_posterior
     from abm.calibration.recovery import recovery_summary, recovery_table
     from abm.calibration.spec import CalibrationSpec
     from abm.plots import posterior as figs
+    from abm.posterior import load_posterior
 
     base = spec_dict(args.spec)
     folder = work / "recovery"
@@ -479,8 +479,8 @@ def draw_truth(spec, priors, target, k: int, seed: int, max_tries: int) -> dict[
 
 
 def load_fit(args):
-    from abm.calibration.posterior import load_posterior
     from abm.calibration.spec import CalibrationSpec
+    from abm.posterior import load_posterior
 
     post = load_posterior(args.posterior)
     spec = (

@@ -12,14 +12,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from abm.calibration.posterior import (
+from abm.cli import main
+from abm.errors import ParameterError
+from abm.posterior import (
     STREAM,
     Posterior,
     load_posterior,
     write_posterior,
 )
-from abm.cli import main
-from abm.errors import ParameterError
 from abm.sweep import SweepSpec, build_design, run_sweep
 from abm.sweep.design import param_types
 

@@ -104,7 +104,7 @@ def test_score_tables_from_true_values():
 
 
 def test_stages_on_a_faked_posterior(tmp_path):
-    pytest.importorskip("abm.calibration.posterior")
+    pytest.importorskip("abm.posterior")
     pytest.importorskip("abm.calibration.spec")
     m = script()
     post = fake_posterior(tmp_path / "post")

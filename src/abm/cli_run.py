@@ -9,7 +9,7 @@ validated once, through ``abm.runner.prepare``, before the run starts; files are
 temporary names and renamed, so a failed run leaves nothing half-written.
 
 ``--posterior DIR`` runs the scenario with a parameter set drawn from a posterior folder
-(``abm.calibration.posterior``), chosen by weight from the run's seed: the same seed gives
+(``abm.posterior``), chosen by weight from the run's seed: the same seed gives
 the same draw, hence the same run. Precedence, lowest first: parameter defaults < the
 posterior's draw < the scenario's own parameters < ``--set``. A scenario names a
 counterfactual world, so what it sets keeps its value (a draw of ``ukraine_strength`` must
@@ -133,7 +133,7 @@ def posterior_draw(
     """The posterior's draw for this run, split by precedence: ``applied`` (what the run
     takes from the draw), ``kept_by_scenario`` and ``overridden`` (drawn, set aside)."""
     from abm import catalog
-    from abm.calibration.posterior import load_posterior
+    from abm.posterior import load_posterior
 
     post = load_posterior(folder, "--posterior")
     if post.model != "belarus":

@@ -359,7 +359,7 @@ def write_outputs(
         "workers": workers,
         "written": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    from abm.calibration.posterior import write_posterior
+    from abm.posterior import write_posterior
 
     write_posterior(out, particles, weights, manifest)
 

@@ -6,7 +6,7 @@ A grid is the Cartesian product of each parameter's levels in spec order, the fi
 parameter varying slowest.
 
 A posterior design (``kind = "posterior"``) is ``n`` weighted draws from a posterior folder
-(``abm.calibration.posterior.Posterior.sample``, deterministic in the design's seed), each
+(``abm.posterior.Posterior.sample``, deterministic in the design's seed), each
 crossed with the grid of ``vary`` (if any): point ``i * G + g`` is draw ``i`` at grid
 combination ``g``. Its points carry the posterior's parameters less those the scenario,
 ``fixed`` or ``vary`` set.

@@ -81,7 +81,7 @@ class Design:
     trajectories (N(D+1) points). ``seed`` seeds the sampler (default: the sweep's seed).
 
     ``kind = "posterior"``: the points are ``n`` parameter sets drawn by weight from the
-    posterior folder ``posterior`` (``abm.calibration.posterior``, systematic resampling,
+    posterior folder ``posterior`` (``abm.posterior``, systematic resampling,
     deterministic in ``seed``); a relative path is read from the working directory. Each
     point sets every parameter the posterior does, except those the scenario, ``[fixed]``
     or ``[vary]`` set (those win, as in ``abm run --posterior``). ``[vary]`` is optional
@@ -459,7 +459,7 @@ def posterior_names(
     ``design.posterior``) a missing or malformed folder, a posterior of another model, and
     one that would set nothing."""
     from abm import catalog
-    from abm.calibration.posterior import load_posterior
+    from abm.posterior import load_posterior
 
     post = load_posterior(design.posterior, "design.posterior")
     if post.model != model:
