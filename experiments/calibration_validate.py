@@ -221,8 +221,8 @@ def read_jsonl(path: Path) -> list[dict]:
 def posterior_params(spec, draw: Mapping[str, Any]) -> dict[str, Any]:
     """What the runner gets for one posterior draw (estimated and nuisance values kept
     jointly): the spec's scenario and fixed values, then the draw (a schedule parameter's
-    draw replaces its largest level, as in the calibration: ``spec.on_schedule``)."""
-    from abm.calibration.spec import on_schedule
+    draw replaces its largest level, as in the calibration: ``scale_schedule``)."""
+    from abm.schedule import scale_schedule
 
     base = spec.entry().scenario(spec.scenario).params if spec.scenario is not None else {}
     out: dict[str, Any] = {}
@@ -232,7 +232,7 @@ def posterior_params(spec, draw: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in draw.items():
         if name in spec.fixed:
             continue
-        out[name] = on_schedule(base.get(name), value)
+        out[name] = scale_schedule(base.get(name), value)
     return out
 
 

@@ -237,10 +237,24 @@ def test_abm_run_with_a_posterior_records_the_draw(belarus_posterior, tmp_path, 
     post = summary["posterior"]
     assert post["path"] == str(belarus_posterior) and post["git_commit"] == "abc1234"
     assert post["particle"] == 1 and post["drawn"]["legitimacy_shock"] == 0.3
-    assert summary["params"]["legitimacy_shock"] == 0.3  # from the draw
-    assert summary["params"]["ukraine_strength"] == 90000.0
+    # fitted as dated events of the history; the default scenario does not date them
+    assert summary["params"]["legitimacy_shock"] == 0.0
+    assert post["dated_only"] == ["legitimacy_shock", "ukraine_strength"]
+    assert "not used (fitted as a dated event" in text
     assert summary["params"]["threshold"] == 0.05  # --set wins over the draw
     assert post["overridden"] == ["threshold"]
+
+
+def test_a_dated_event_in_the_fitted_scenario_is_scaled_not_replaced(belarus_posterior, tmp_path):
+    """In the scenario it was fitted on, the drawn shock scales the election-week event,
+    as in the calibration: a constant would shock the regime from week 0."""
+    out = tmp_path / "run"
+    argv = ["run", "--scenario", "history", "--posterior", str(belarus_posterior)]
+    argv += ["--steps", "2", "--set", "n_citizens=400", "--seed", "3", "--out", str(out)]
+    assert main(argv) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["params"]["legitimacy_shock"] == "piecewise:0.0@0.0,0.3@1.0"
+    assert summary["posterior"]["applied"]["legitimacy_shock"] == "piecewise:0.0@0.0,0.3@1.0"
 
 
 def test_the_scenario_keeps_what_it_sets(belarus_posterior, tmp_path, capsys):
@@ -248,10 +262,13 @@ def test_the_scenario_keeps_what_it_sets(belarus_posterior, tmp_path, capsys):
     argv = ["run", "--scenario", "ukrainian_breakthrough", "--posterior", str(belarus_posterior)]
     argv += ["--steps", "2", "--set", "n_citizens=400", "--out", str(out)]
     assert main(argv) == 0
-    assert "kept from the scenario: ukraine_strength" in capsys.readouterr().out
+    text = capsys.readouterr().out
     summary = json.loads((out / "summary.json").read_text())
-    assert str(summary["params"]["ukraine_strength"]).startswith("linear:60000")
-    assert summary["params"]["legitimacy_shock"] == 0.3
+    # ukraine_strength was a dated event of the history too: the scenario's trajectory is
+    # scaled so that its largest level is the draw
+    assert str(summary["params"]["ukraine_strength"]).startswith("linear:")
+    assert summary["posterior"]["applied"]["ukraine_strength"].startswith("linear:")
+    assert summary["params"]["legitimacy_shock"] == 0.0 and "legitimacy_shock" in text
 
 
 def test_abm_run_refuses_a_posterior_of_another_model(epstein_posterior, tmp_path, capsys):

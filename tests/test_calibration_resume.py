@@ -100,3 +100,14 @@ def test_resume_refuses_another_problem(tmp_path):
     with pytest.raises(ParameterError) as err:
         calibrate(toy.spec(), tmp_path / "nothing", resume=True)
     assert err.value.field == "--resume"
+
+
+def test_a_generation_the_budget_cuts_short_is_counted_in_the_record(tmp_path):
+    """pyabc keeps no part of an unfilled generation; its runs still cost time and must
+    appear in the manifest, or runs per second and 'simulations used' are wrong."""
+    spec = toy.spec(population=50, generations=5, quantile=0.2, max_simulations=200)
+    out = calibrate(spec, tmp_path / "post", progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["simulations"] < 200
+    assert manifest["simulations_discarded"] > 0
+    assert manifest["simulations"] + manifest["simulations_discarded"] <= 200 + 2

@@ -89,3 +89,11 @@ def test_an_infinite_value_is_undefined_not_a_hard_miss():
     o = obs(2.9, 2.0, 3.7, unit="weeks", pattern="protest_half_life_autumn_2020")
     s = Statistic(o, scale_of(o))
     assert discrepancy(s, Comparison(o, math.inf, math.inf, math.inf, False)) == UNDEFINED
+
+
+def test_a_spec_exclusion_adds_to_the_unmodelled_patterns():
+    """Excluding one more pattern must not bring back those the model cannot compute."""
+    base = statistics("fit")
+    fewer = statistics("fit", exclude=("protest_peak_minsk",))
+    assert len(fewer) == len(base) - 1
+    assert not any(s.observation.pattern == "support_joining_war" for s in fewer)

@@ -131,7 +131,8 @@ def posterior_draw(
     folder: str, scenario: str, seed: int, overrides: dict[str, Any]
 ) -> dict[str, Any]:
     """The posterior's draw for this run, split by precedence: ``applied`` (what the run
-    takes from the draw), ``kept_by_scenario`` and ``overridden`` (drawn, set aside)."""
+    takes from the draw), ``kept_by_scenario``, ``overridden`` and ``dated_only`` (drawn,
+    set aside: ``Posterior.resolve`` says why)."""
     from abm import catalog
     from abm.posterior import load_posterior
 
@@ -144,18 +145,17 @@ def posterior_draw(
         )
     index = post.draw_index(seed)
     values = post.particle(index)
-    scenario_sets = set(catalog.get("belarus").scenario(scenario).params)
+    split = post.resolve(values, catalog.get("belarus").scenario(scenario).params, overrides)
     return {
         **post.describe(),
         "particle": index,
         "fitted_scenario": post.manifest.get("scenario"),
         "fitted_fixed": dict(post.manifest.get("fixed") or {}),
         "drawn": values,
-        "applied": {
-            k: v for k, v in values.items() if k not in scenario_sets and k not in overrides
-        },
-        "kept_by_scenario": sorted(k for k in values if k in scenario_sets and k not in overrides),
-        "overridden": sorted(k for k in values if k in overrides),
+        "applied": split.applied,
+        "kept_by_scenario": sorted(split.kept_by_scenario),
+        "overridden": sorted(split.overridden),
+        "dated_only": sorted(split.dated_only),
     }
 
 
@@ -178,6 +178,11 @@ def describe_draw(drawn: dict[str, Any]) -> str:
         lines.append("  kept from the scenario: " + ", ".join(drawn["kept_by_scenario"]))
     if drawn["overridden"]:
         lines.append("  overridden by --set: " + ", ".join(drawn["overridden"]))
+    if drawn.get("dated_only"):
+        lines.append(
+            "  not used (fitted as a dated event this scenario does not date): "
+            + ", ".join(drawn["dated_only"])
+        )
     return "\n".join(lines)
 
 

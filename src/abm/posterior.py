@@ -41,7 +41,7 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -53,6 +53,7 @@ import pandas as pd
 from abm import catalog
 from abm.errors import ParameterError
 from abm.jsonout import dumps
+from abm.schedule import is_dated, scale_schedule
 
 PARTICLES = "posterior.parquet"
 MANIFEST = "manifest.json"
@@ -214,6 +215,16 @@ def load_posterior(folder: str | Path, field: str = "posterior") -> Posterior:
 
 
 # ------------------------------------------------------------------------------ posterior
+@dataclass
+class Resolution:
+    """A draw split by what a run does with each value (``Posterior.resolve``)."""
+
+    applied: dict[str, Any] = field(default_factory=dict)
+    kept_by_scenario: list[str] = field(default_factory=list)
+    overridden: list[str] = field(default_factory=list)
+    dated_only: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True, eq=False)
 class Posterior:
     """Weighted particles of one model's parameters (see the module's docstring).
@@ -288,6 +299,46 @@ class Posterior:
                     where,
                     f"valid values of {name!r} ({param.allowed()}); particle {i} has {raw!r}",
                 )
+
+    # -- in another scenario ----------------------------------------------------------
+    @cached_property
+    def dated(self) -> frozenset[str]:
+        """Parameters the fitted scenario sets as dated schedules (the history's
+        election-week legitimacy shock): their draws are the size of a dated event, which
+        the calibration put in place of the schedule's largest level
+        (``abm.schedule.scale_schedule``)."""
+        name = self.manifest.get("scenario")
+        if name is None:
+            return frozenset()
+        base = catalog.get(self.model).scenario(str(name)).params
+        return frozenset(n for n in self.names if is_dated(base.get(n)))
+
+    def resolve(
+        self, draw: Mapping[str, Any], scenario: Mapping[str, Any], taken: Iterable[str] = ()
+    ) -> Resolution:
+        """What a run in a scenario with parameters ``scenario`` takes from ``draw`` when
+        the caller sets ``taken`` itself (``--set``, a sweep's ``[fixed]``/``[vary]``).
+
+        Lowest first: defaults < the draw < the scenario's own values < ``taken``. Except
+        for a parameter fitted as a dated event (``dated``): where the scenario dates the
+        same event, the draw scales it as in the calibration; where it does not, the draw
+        is not used at all (a 2020 shock size applied as a constant from week 0 would count
+        2020 twice in the late-2022 scenarios, whose legacy parameters already hold it)."""
+        taken = set(taken)
+        out = Resolution()
+        for name, value in draw.items():
+            base = scenario.get(name)
+            if name in taken:
+                out.overridden.append(name)
+            elif name in self.dated and is_dated(base):
+                out.applied[name] = scale_schedule(base, float(value))
+            elif name in self.dated:
+                out.dated_only.append(name)
+            elif name in scenario:
+                out.kept_by_scenario.append(name)
+            else:
+                out.applied[name] = value
+        return out
 
     # -- values -----------------------------------------------------------------------
     def _value(self, name: str, raw: Any) -> Any:

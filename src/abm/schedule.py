@@ -148,3 +148,33 @@ def _check_piecewise(knots: tuple[float, ...]) -> None:
                 f"piecewise knot {i} starts at {b:g}, not after the previous one's {a:g}; "
                 "the FROM times must strictly increase"
             )
+
+
+def is_dated(value: object) -> bool:
+    """Is ``value`` a schedule that changes over time (not a constant, not a plain number)?"""
+    if value is None or isinstance(value, bool | int | float):
+        return False
+    try:
+        return Schedule.parse(value).kind != "constant"
+    except (TypeError, ValueError):
+        return False
+
+
+def scale_schedule(base: object, value: float | int) -> object:
+    """``value`` in place of a scenario's ``base`` value. A dated schedule (the history's
+    election-week legitimacy shock, ``piecewise:0.0@0,0.25@1``) keeps its dates and shape,
+    its largest level becoming ``value``: an estimated size of a dated event, not a constant
+    that would hold from week 0. Anything else is simply replaced by ``value``."""
+    if not is_dated(base) or isinstance(value, bool | int):
+        return value
+    s = Schedule.parse(base)
+    levels = s.values[0::2] if s.kind == "piecewise" else s.values[:2]
+    top = max(abs(v) for v in levels)
+    if top == 0:
+        return value
+    k = value / top
+    if s.kind == "piecewise":
+        vals = tuple(v * k if i % 2 == 0 else v for i, v in enumerate(s.values))
+    else:
+        vals = (s.values[0] * k, s.values[1] * k, *s.values[2:])
+    return str(Schedule(s.kind, vals))

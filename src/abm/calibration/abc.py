@@ -207,6 +207,7 @@ def calibrate(
         if resume:
             say(f"calibrate {spec.name}: resuming {out} after generation {history.max_t}")
         stopped = ""
+        discarded = 0
         while True:
             t = history.max_t + 1
             spent = int(history.total_nr_simulations)
@@ -231,7 +232,12 @@ def calibrate(
                 minimum_epsilon=0.0,
             )
             if history.max_t < t:  # the generation could not be filled within the budget
-                stopped = f"max_simulations {settings.max_simulations}: generation {t} not filled"
+                # pyabc stores no part of it: count its runs here, or the record undercounts
+                discarded += int(getattr(abc.sampler, "nr_evaluations_", 0) or 0)
+                stopped = (
+                    f"max_simulations {settings.max_simulations}: generation {t} not filled "
+                    f"({discarded} runs discarded)"
+                )
                 break
             row = _population_rows(history)[-1]
             say(
@@ -251,7 +257,9 @@ def calibrate(
             f"see {out / FAILURES})",
         )
     say(f"calibrate {spec.name}: stopped ({stopped}); writing {out}")
-    write_outputs(spec, out, history, target, time.perf_counter() - t_start, executor, n_workers)
+    write_outputs(
+        spec, out, history, target, time.perf_counter() - t_start, executor, n_workers, discarded
+    )
     return out
 
 
@@ -328,7 +336,14 @@ def last_generation(spec: CalibrationSpec, history) -> tuple[pd.DataFrame, np.nd
 
 
 def write_outputs(
-    spec, out: Path, history, target, wall_s: float, executor: str, workers: int
+    spec,
+    out: Path,
+    history,
+    target,
+    wall_s: float,
+    executor: str,
+    workers: int,
+    discarded: int = 0,
 ) -> None:
     import pyabc
 
@@ -349,6 +364,9 @@ def write_outputs(
         "generations": len(pops),
         "epsilons": [p["epsilon"] if math.isfinite(p["epsilon"]) else None for p in pops],
         "simulations": int(history.total_nr_simulations),
+        # runs of a last generation the budget cut short (pyabc keeps none of them); wall_s
+        # includes their time, so runs per second = (simulations + this) / wall_s
+        "simulations_discarded": int(discarded),
         "accepted": int(len(particles)),
         "wall_s": round(wall_s, 3),
         "git_commit": _git_commit(),

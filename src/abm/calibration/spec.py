@@ -51,6 +51,7 @@ import numpy as np
 
 from abm import limits
 from abm.errors import ParameterError
+from abm.schedule import scale_schedule
 
 #: The most parameters an ABC-SMC of this size can estimate (issue 13: at most ~8).
 MAX_ESTIMATED = 8
@@ -251,33 +252,8 @@ class CalibrationSpec:
         for name in self.estimate:
             values[name] = _value(table[name], theta[name])
         for name, value in values.items():
-            out[name] = on_schedule(base.get(name), value)
+            out[name] = scale_schedule(base.get(name), value)
         return out
-
-
-def on_schedule(base: Any, value: float | int) -> Any:
-    """``value`` in place of a scenario's ``base`` value: a dated schedule keeps its dates,
-    its largest level becoming ``value`` (module docstring); anything else is replaced."""
-    from abm.schedule import Schedule
-
-    if base is None or isinstance(base, bool) or isinstance(value, int):
-        return value
-    try:
-        s = Schedule.parse(base)
-    except (TypeError, ValueError):
-        return value
-    if s.kind == "constant":
-        return value
-    levels = s.values[0::2] if s.kind == "piecewise" else s.values[:2]
-    top = max(abs(v) for v in levels)
-    if top == 0:
-        return value
-    k = value / top
-    if s.kind == "piecewise":
-        vals = tuple(v * k if i % 2 == 0 else v for i, v in enumerate(s.values))
-    else:
-        vals = (s.values[0] * k, s.values[1] * k, *s.values[2:])
-    return str(Schedule(s.kind, vals))
 
 
 def _value(prior, x: Any) -> float | int:

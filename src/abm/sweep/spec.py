@@ -11,6 +11,7 @@ folder compares it with the stored one and refuses a different spec.
 
 from __future__ import annotations
 
+import functools
 import math
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -21,7 +22,7 @@ from typing import Any
 from abm import limits
 from abm.errors import ParameterError
 from abm.params import Param
-from abm.schedule import Schedule
+from abm.schedule import Schedule, is_dated, scale_schedule
 
 DESIGN_KINDS = ("grid", "lhs", "sobol", "morris", "posterior")
 #: Parameter kinds a numeric range can span (choice and bool need a value list).
@@ -211,13 +212,30 @@ class SweepSpec:
         }
 
     def run_params(self, point: Mapping[str, Any]) -> dict[str, Any]:
-        """What ``abm.runner.run`` gets for one design point: scenario, fixed, varied."""
+        """What ``abm.runner.run`` gets for one design point: scenario, fixed, varied. A
+        posterior draw of a parameter the scenario dates (the history's election-week
+        shock) scales that schedule, as in the calibration (``Posterior.resolve``)."""
         out: dict[str, Any] = {}
         if self.scenario is not None:
             out["scenario"] = self.scenario
         out.update(self.fixed)
-        out.update(point)
+        posterior = getattr(self.design, "kind", None) == "posterior"
+        dated = _scenario_dated(self.model, self.scenario) if posterior else {}
+        for name, value in point.items():
+            out[name] = scale_schedule(dated[name], value) if name in dated else value
         return out
+
+
+@functools.cache
+def _scenario_dated(model: str, scenario: str | None) -> dict[str, Any]:
+    """The scenario's dated schedules (name -> its value), looked up once per process."""
+    from abm import catalog
+
+    entry = catalog.get(model)
+    name = scenario if scenario is not None else entry.default_scenario
+    if name is None:
+        return {}
+    return {k: v for k, v in entry.scenario(name).params.items() if is_dated(v)}
 
 
 def load_spec(path: str | Path) -> SweepSpec:
@@ -470,10 +488,9 @@ def posterior_names(
         )
     entry = catalog.get(model)
     name = scenario if scenario is not None else entry.default_scenario
-    taken = set(fixed) | set(vary)
-    if name is not None:
-        taken |= set(entry.scenario(name).params)
-    names = [n for n in post.names if n not in taken]
+    base = entry.scenario(name).params if name is not None else {}
+    split = post.resolve(dict.fromkeys(post.names, 0.0), base, set(fixed) | set(vary))
+    names = [n for n in post.names if n in split.applied]
     if not names:
         raise ParameterError(
             "design.posterior",

@@ -117,14 +117,16 @@ def statistics(
     period: str = "fit",
     hard: Iterable[str] = HARD,
     rows: Sequence[Observation] | None = None,
-    exclude: Iterable[str] = UNMODELLED,
+    exclude: Iterable[str] = (),
 ) -> tuple[Statistic, ...]:
     """The observations of ``period`` ("fit", "holdout" or "all") as statistics, without
-    the patterns in ``exclude``; those named in ``hard`` are hard constraints (they must be
-    0/1 facts)."""
+    the patterns in ``exclude`` and ``UNMODELLED``; those named in ``hard`` are hard
+    constraints (they must be 0/1 facts)."""
     if period not in ("fit", "holdout", "all"):
         raise ValueError(f"period {period!r}: one of fit, holdout, all")
-    hard, exclude = set(hard), set(exclude)
+    # the unmodelled patterns are always left out: no spec can put back a statistic the
+    # model cannot compute (it would only add a constant miss to every distance)
+    hard, exclude = set(hard), set(exclude) | set(UNMODELLED)
     rows = observations() if rows is None else rows
     out = []
     for o in rows:
@@ -429,7 +431,7 @@ def _synthetic_observation(o: Observation, x: float, u: float) -> Observation:
 def target(
     period: str = "fit",
     hard: Iterable[str] = HARD,
-    exclude: Iterable[str] = UNMODELLED,
+    exclude: Iterable[str] = (),
 ) -> Target:
     """The estimation target of ``period``: "fit" (to 30 September 2022, runs of
     ``steps_to(FIT_END)`` steps) or "holdout"/"all" (runs to the end of the history)."""
