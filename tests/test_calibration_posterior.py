@@ -379,6 +379,27 @@ def test_a_posterior_sweep_stores_the_draws_and_resumes(epstein_posterior, tmp_p
     pd.testing.assert_frame_equal(rerun.drop(columns="elapsed_s"), runs.drop(columns="elapsed_s"))
 
 
+def test_a_posterior_sweep_without_vary_is_reported_over_its_draws(epstein_posterior, tmp_path):
+    """`abm report` reads the drawn parameters from the stored design (the spec varies
+    nothing): each spans the values the posterior put in the sweep."""
+    from abm.analysis.load import load
+
+    out = tmp_path / "sweep"
+    spec = posterior_spec(epstein_posterior)
+    assert not spec.get("vary")
+    run_sweep(spec, out, workers=1, progress=False)
+    results = load(out)
+    drawn = pd.read_parquet(out / "design.parquet")
+    assert set(results.design.names) == {
+        c.removeprefix("param_") for c in drawn.columns if c.startswith("param_")
+    }
+    legit = results.design.param("legitimacy")
+    assert (legit.low, legit.high) == (drawn.param_legitimacy.min(), drawn.param_legitimacy.max())
+    report = tmp_path / "report"
+    assert main(["report", str(out), "--out", str(report)]) == 0
+    assert (report / "report.md").is_file()
+
+
 def test_cli_sweep_from_toml_resumes_and_refuses_a_changed_posterior(
     epstein_posterior, tmp_path, capsys
 ):

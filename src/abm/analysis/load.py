@@ -11,6 +11,7 @@ not null.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,7 +152,7 @@ def load(path: str | Path) -> Results:
     path = Path(path)
     folder = _open(path)
     manifest = folder.manifest
-    design = design_from_manifest(manifest)
+    design = design_from_manifest(manifest, folder.design())
     runs = _table(folder, "runs")
     if runs.empty:
         raise ResultsError(f"{path / 'runs'}: no finished runs to analyse")
@@ -188,7 +189,7 @@ def _table(folder: SweepFolder, table: str, columns=None, run_ids=None) -> pd.Da
         raise ResultsError(str(exc)) from None
 
 
-def design_from_manifest(manifest: dict[str, Any]) -> Design:
+def design_from_manifest(manifest: dict[str, Any], points: pd.DataFrame | None = None) -> Design:
     """The varied parameters, the design kind and options, and the replicates per point.
 
     Reads the manifest ``abm sweep`` writes (abm.sweep.store): ``spec.vary`` maps each name
@@ -199,11 +200,15 @@ def design_from_manifest(manifest: dict[str, Any]) -> Design:
     spec = manifest.get("spec")
     if not isinstance(spec, dict):
         raise ResultsError("manifest.json holds no 'spec'")
-    vary = spec.get("vary")
-    if not isinstance(vary, dict) or not vary:
+    vary = spec.get("vary") or {}
+    design = spec.get("design") or {"kind": "grid"}
+    if isinstance(design, str):
+        design = {"kind": design}
+    drawn = _posterior_params(points, vary) if design.get("kind") == "posterior" else []
+    if (not isinstance(vary, dict) or not vary) and not drawn:
         raise ResultsError("manifest: the spec names no varied parameters ('vary')")
     units = (manifest.get("units") or {}).get("params") or {}
-    params = []
+    params = [dataclasses.replace(p, unit=str(units.get(p.name, ""))) for p in drawn]
     for name, decl in vary.items():
         rng = decl.get("range") if isinstance(decl, dict) else None
         values = decl.get("values") if isinstance(decl, dict) else decl
@@ -216,9 +221,6 @@ def design_from_manifest(manifest: dict[str, Any]) -> Design:
                 unit=str(units.get(name, "")),
             )
         )
-    design = spec.get("design") or {"kind": "grid"}
-    if isinstance(design, str):
-        design = {"kind": design}
     options = {k: v for k, v in design.items() if k != "kind" and v is not None}
     replicates = int(spec.get("replicates", 1))
     n_points = manifest.get("design_points")
@@ -231,6 +233,25 @@ def design_from_manifest(manifest: dict[str, Any]) -> Design:
         options=options,
         n_points=None if n_points is None else int(n_points),
     )
+
+
+def _posterior_params(points: pd.DataFrame | None, vary: dict) -> list[VariedParam]:
+    """A posterior design's drawn parameters, read from its stored design (``param_*``
+    columns the spec does not vary), each spanning the values drawn: the analyses treat them
+    as continuous inputs over what the posterior put in the sweep."""
+    if points is None:
+        raise ResultsError("a posterior design needs its stored design (design.parquet)")
+    out = []
+    for column in points.columns:
+        name = column.removeprefix("param_")
+        if not column.startswith("param_") or name in vary:
+            continue
+        values = pd.to_numeric(points[column], errors="coerce")
+        if values.isna().any():  # a drawn schedule or category: a factor of its values
+            out.append(VariedParam(name, None, None, tuple(pd.unique(points[column])), ""))
+        else:
+            out.append(VariedParam(name, float(values.min()), float(values.max()), None, ""))
+    return out
 
 
 def _horizon_from_series(results: Results) -> int | None:
