@@ -17,7 +17,7 @@ import sys
 from abm import __version__
 from abm.errors import ParameterError
 
-COMMANDS = ["epstein", "run", "analysis", "sweep", "calibrate", "dashboard"]
+COMMANDS = ["epstein", "run", "branch", "analysis", "sweep", "calibrate", "dashboard"]
 
 
 def build_parser() -> argparse.ArgumentParser:

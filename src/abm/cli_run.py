@@ -14,7 +14,9 @@ the same draw, hence the same run. Precedence, lowest first: parameter defaults 
 posterior's draw < the scenario's own parameters < ``--set``. A scenario names a
 counterfactual world, so what it sets keeps its value (a draw of ``ukraine_strength`` must
 not undo ``ukrainian_breakthrough``); the posterior fills in everything else; ``--set`` is
-what the user typed for this run and wins over both. summary.json records the posterior
+what the user typed for this run and wins over both; a size fitted as a dated event of the
+calibration's scenario only scales a scenario that dates it (``Posterior.resolve``).
+summary.json records the posterior
 (path, git_commit, particle) and the drawn values, and which of them were set aside.
 """
 
