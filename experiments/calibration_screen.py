@@ -33,12 +33,6 @@ SCENARIO = "history"
 TRAJECTORIES = 12
 
 
-def session_walls(folder: Path) -> float:
-    from abm.sweep.read import SweepFolder
-
-    return sum(s.get("wall_s", 0.0) for s in SweepFolder(folder).manifest.get("sessions", []))
-
-
 def figures(screen, out: Path, top: int = 14) -> list[str]:
     """mu* against sigma per parameter (averaged over the statistics), and the parameter x
     statistic heatmap of mu*."""
@@ -280,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
         most=args.max_selected,
         n_noise=args.noise_points,
     )
+    from history import session_walls
+
     wall = sum(session_walls(work / name) for name in specs)
     shown = [a for a in argv if a not in ("--no-progress", "--allow-code-change")]
     command = ".venv/bin/python experiments/calibration_screen.py" + (

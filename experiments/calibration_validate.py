@@ -221,19 +221,8 @@ def read_jsonl(path: Path) -> list[dict]:
 def posterior_params(spec, draw: Mapping[str, Any]) -> dict[str, Any]:
     """What the runner gets for one posterior draw (estimated and nuisance values kept
     jointly): the spec's scenario and fixed values, then the draw (a schedule parameter's
-    draw replaces its largest level, as in the calibration: ``scale_schedule``)."""
-    from abm.schedule import scale_schedule
-
-    base = spec.entry().scenario(spec.scenario).params if spec.scenario is not None else {}
-    out: dict[str, Any] = {}
-    if spec.scenario is not None:
-        out["scenario"] = spec.scenario
-    out.update(spec.fixed)
-    for name, value in draw.items():
-        if name in spec.fixed:
-            continue
-        out[name] = scale_schedule(base.get(name), value)
-    return out
+    draw replaces its largest level, as in the calibration: ``CalibrationSpec.run_params``)."""
+    return spec.run_params(draw)
 
 
 def prior_thetas(priors: Sequence, n: int, rng: np.random.Generator) -> list[dict[str, float]]:

@@ -31,12 +31,6 @@ MODEL = "belarus"
 SCENARIO = "history"
 
 
-def session_walls(folder: Path) -> float:
-    from abm.sweep.read import SweepFolder
-
-    return sum(s.get("wall_s", 0.0) for s in SweepFolder(folder).manifest.get("sessions", []))
-
-
 def figures(wave, priors, out: Path) -> list[str]:
     """Pairs of the selected parameters (non-implausible points coloured by their
     implausibility, the rest grey) and each point's implausibility against each parameter."""
@@ -332,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         threshold=args.threshold,
         missed_share=args.missed_share,
     )
+    from history import session_walls
+
     wall = sum(session_walls(work / name) for name in specs)
     shown = [a for a in argv if a not in ("--no-progress", "--allow-code-change")]
     command = ".venv/bin/python experiments/calibration_wave.py" + (

@@ -101,7 +101,7 @@ def wave_specs(
     seed: int = 2023,
 ) -> dict[str, Any]:
     """The wave's Latin hypercube (one seed a point) and the replicates at the defaults."""
-    from abm.calibration.screening import vary_of
+    from abm.calibration.screening import history_sweep_fields, vary_of
     from abm.sweep import SweepSpec
 
     if nuisance not in NUISANCE:
@@ -110,13 +110,7 @@ def wave_specs(
     if missing or not selected:
         raise ValueError(f"selected parameters without a prior: {missing or '(none selected)'}")
     varied = [p for p in priors if p.name in selected or nuisance == "prior"]
-    common = {
-        "model": model,
-        "scenario": scenario,
-        "steps": target.steps,
-        "keep_series": list(target.series),
-        "fixed": dict(fixed),
-    }
+    common = history_sweep_fields(model, scenario, target, fixed)
     return {
         "lhs": SweepSpec.from_dict(
             {

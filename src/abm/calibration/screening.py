@@ -129,6 +129,20 @@ def vary_of(priors) -> dict[str, dict[str, Any]]:
     return {p.name: {"range": [p.low, p.high], "scale": p.scale} for p in priors}
 
 
+def history_sweep_fields(
+    model: str, scenario: str | None, target, fixed: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What every estimation sweep of the history shares: the model, the scenario, the
+    target's run length and the series its statistics read, the fixed values."""
+    return {
+        "model": model,
+        "scenario": scenario,
+        "steps": target.steps,
+        "keep_series": list(target.series),
+        "fixed": dict(fixed),
+    }
+
+
 def screen_specs(
     model: str,
     scenario: str | None,
@@ -144,13 +158,7 @@ def screen_specs(
     before any run."""
     from abm.sweep import SweepSpec
 
-    common = {
-        "model": model,
-        "scenario": scenario,
-        "steps": target.steps,
-        "keep_series": list(target.series),
-        "fixed": dict(fixed),
-    }
+    common = history_sweep_fields(model, scenario, target, fixed)
     return {
         "morris": SweepSpec.from_dict(
             {

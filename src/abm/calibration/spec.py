@@ -243,16 +243,24 @@ class CalibrationSpec:
         """What ``abm.runner.run`` gets for the particle ``theta`` run with ``seed``:
         scenario, fixed values, nuisance draws, theta (integer parameters rounded)."""
         table = self._table()
+        values: dict[str, Any] = dict(self.nuisance_for(seed))
+        for name in self.estimate:
+            values[name] = _value(table[name], theta[name])
+        return self.run_params(values)
+
+    def run_params(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """What ``abm.runner.run`` gets for a full set of drawn ``values`` (a particle's, or a
+        posterior draw's): scenario, fixed values, then the values; a value the scenario
+        holds as a dated schedule scales that schedule (``scale_schedule``); ``fixed`` wins
+        over a value for the same parameter."""
         base = self._base()
         out: dict[str, Any] = {}
         if self.scenario is not None:
             out["scenario"] = self.scenario
         out.update(self.fixed)
-        values: dict[str, Any] = dict(self.nuisance_for(seed))
-        for name in self.estimate:
-            values[name] = _value(table[name], theta[name])
         for name, value in values.items():
-            out[name] = scale_schedule(base.get(name), value)
+            if name not in self.fixed:
+                out[name] = scale_schedule(base.get(name), value)
         return out
 
 
