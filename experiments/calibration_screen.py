@@ -192,6 +192,7 @@ def row_md(r, cols) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     from abm.calibration import screening as sc
+    from abm.sweep import run_sweep_current
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--trajectories", type=int, default=TRAJECTORIES, help="Morris r (12)")
@@ -256,10 +257,10 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     for name, spec in specs.items():
         print(f"== {name}: {spec.description}", flush=True)
-        sc.run_or_resume(
+        run_sweep_current(
             spec,
             work / name,
-            args.workers,
+            workers=args.workers,
             progress=not args.no_progress,
             allow_code_change=args.allow_code_change,
         )

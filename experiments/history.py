@@ -80,17 +80,11 @@ def specs(args, priors) -> dict[str, object]:
 
 
 def current_sweep(spec, folder: Path, workers: int):
-    """Run or resume ``spec`` into ``folder``; a folder left by other code (an older commit)
-    is set aside first, so the results always come from the code running now."""
-    from abm import catalog
-    from abm.sweep import run_sweep
-    from abm.sweep.store import set_aside_if_stale
-    from abm.sweep.version import code_version
+    """Run or resume ``spec`` into ``folder`` with results from the code running now
+    (``abm.sweep.run_sweep_current``: a folder left by an older commit is set aside)."""
+    from abm.sweep import run_sweep_current
 
-    aside = set_aside_if_stale(folder, code_version(catalog.get(spec.model).params))
-    if aside is not None:
-        print(f"{folder} was made by other code: set aside as {aside}", flush=True)
-    return run_sweep(spec, folder, workers=workers)
+    return run_sweep_current(spec, folder, workers=workers)
 
 
 def read_sweep(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -314,3 +314,22 @@ def test_a_folder_of_other_code_is_set_aside_and_one_of_this_code_resumes(
     assert aside is not None and aside.name.startswith("current.stale-")
     assert not out.exists() and (aside / "manifest.json").is_file()  # moved, not deleted
     assert sweep(out).status == "complete"  # a fresh folder runs where the old one stood
+
+
+def test_run_sweep_current_starts_afresh_beside_a_folder_of_other_code(
+    copy_sweep, complete, tmp_path
+):
+    """What `make results` relies on: committed results never mix runs of two commits."""
+    from abm.sweep import run_sweep_current
+
+    spec = SweepSpec.from_dict(spec_dict())
+    out = copy_sweep(complete, tmp_path / "current")
+    resumed = run_sweep_current(spec, out, workers=1, progress=False)
+    assert resumed.status == "complete" and resumed.done == 0  # same code: nothing redone
+    path = out / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["param_schema_sha256"] = "0" * 64
+    path.write_text(json.dumps(manifest))
+    fresh = run_sweep_current(spec, out, workers=1, progress=False)
+    assert fresh.status == "complete" and fresh.done == fresh.planned > 0
+    assert [p.name for p in tmp_path.glob("current.stale-*")]  # the old folder kept aside

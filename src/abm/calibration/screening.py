@@ -175,27 +175,6 @@ def screen_specs(
     }
 
 
-def run_or_resume(
-    spec, folder: Path, workers: int, progress: bool = True, allow_code_change: bool = False
-):
-    """Run or resume ``spec`` into ``folder``. A folder made by other code (another commit)
-    is set aside first (renamed, nothing deleted), so results come from the code running
-    now; ``allow_code_change`` continues it instead (the store records the change in its
-    manifest): for a commit that changed no model code."""
-    from abm import catalog
-    from abm.sweep import run_sweep
-    from abm.sweep.store import set_aside_if_stale
-    from abm.sweep.version import code_version
-
-    if not allow_code_change:
-        aside = set_aside_if_stale(folder, code_version(catalog.get(spec.model).params))
-        if aside is not None:
-            print(f"{folder} was made by other code: set aside as {aside}", flush=True)
-    return run_sweep(
-        spec, folder, workers=workers, progress=progress, allow_code_change=allow_code_change
-    )
-
-
 def stored_values(folder: Path, target) -> pd.DataFrame:
     """Each stored run's simulated statistics (columns ``target.keys``) with its
     ``point_id`` and ``replicate``; failed runs are absent."""

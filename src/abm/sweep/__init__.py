@@ -8,7 +8,7 @@ distributed execution, crash-safe Parquet storage and resume (docs/sweeps.md).
 """
 
 from abm.sweep.design import DesignTable, build_design
-from abm.sweep.driver import run_sweep
+from abm.sweep.driver import run_sweep, run_sweep_current
 from abm.sweep.progress import SweepSummary
 from abm.sweep.seeds import run_id, run_seed
 from abm.sweep.spec import Design, SweepSpec, Vary, load_spec
@@ -24,4 +24,5 @@ __all__ = [
     "run_id",
     "run_seed",
     "run_sweep",
+    "run_sweep_current",
 ]

@@ -38,7 +38,7 @@ from abm.sweep.progress import SweepSummary, progress_bar
 from abm.sweep.seeds import run_id, run_seed
 from abm.sweep.signals import StopFlag
 from abm.sweep.spec import SweepSpec, load_spec
-from abm.sweep.store import SweepStore, now
+from abm.sweep.store import SweepStore, now, set_aside_if_stale
 from abm.sweep.version import code_version
 from abm.sweep.worker import BatchOutput, RunTask, run_batch, warm_worker
 
@@ -168,6 +168,28 @@ class SweepOptions:
         """A copy with the run timeout normalised; ParameterError naming a bad option."""
         check_executor_args(self.executor, self.workers, self.scheduler)
         return replace(self, run_timeout=check_run_timeout(self.run_timeout))
+
+
+def run_sweep_current(
+    spec: SweepSpec,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    progress: bool = True,
+    allow_code_change: bool = False,
+) -> SweepSummary:
+    """Run or resume ``spec`` into ``out`` so that its results come from the code running
+    now, as a script writing committed results (``make results``) needs: a folder made by
+    other code (another commit) is set aside first (renamed, nothing deleted) and the sweep
+    starts afresh; ``allow_code_change`` continues it instead (the store records the
+    change), for a commit that changed no model code."""
+    if not allow_code_change:
+        aside = set_aside_if_stale(out, code_version(model_info(spec.model).params))
+        if aside is not None:
+            print(f"{out} was made by other code: set aside as {aside}", flush=True)
+    return run_sweep(
+        spec, out, workers=workers, progress=progress, allow_code_change=allow_code_change
+    )
 
 
 def run_sweep(
