@@ -22,6 +22,7 @@ from abm.posterior import (
 )
 from abm.sweep import SweepSpec, build_design, run_sweep
 from abm.sweep.design import param_types
+from abm.sweep.driver import plan
 
 #: An Epstein posterior: a schedule parameter drawn as a number, an int_or_inf one.
 EPSTEIN = pd.DataFrame(
@@ -377,6 +378,30 @@ def test_a_posterior_sweep_stores_the_draws_and_resumes(epstein_posterior, tmp_p
     assert (again.done, again.skipped) == (lost, 12 - lost)
     rerun = pd.read_parquet(out / "runs").sort_values("run_id").reset_index(drop=True)
     pd.testing.assert_frame_equal(rerun.drop(columns="elapsed_s"), runs.drop(columns="elapsed_s"))
+
+
+def test_a_posterior_sweep_of_the_fitted_scenario_records_the_draw_and_runs_the_schedule(
+    belarus_posterior, tmp_path
+):
+    """The history dates the election-week shock: the model gets the scaled schedule, the
+    runs table the number drawn (a float column cannot hold the schedule's text)."""
+    spec = {
+        "model": "belarus",
+        "name": "post_history",
+        "scenario": "history",
+        "steps": 2,
+        "replicates": 1,
+        "seed": 5,
+        "fixed": {"n_citizens": 400},
+        "design": {"kind": "posterior", "posterior": str(belarus_posterior), "n": 2},
+    }
+    out = tmp_path / "sweep"
+    summary = run_sweep(spec, out, workers=1, progress=False)
+    assert (summary.done, summary.failed) == (2, 0)
+    runs = pd.read_parquet(out / "runs")
+    assert set(runs["param_legitimacy_shock"]) == {0.3}  # weight 1 on the second particle
+    task = plan(SweepSpec.from_dict(spec), build_design(SweepSpec.from_dict(spec)), 0, 0)
+    assert task.params["legitimacy_shock"] == "piecewise:0.0@0.0,0.3@1.0"
 
 
 def test_a_posterior_sweep_without_vary_is_reported_over_its_draws(epstein_posterior, tmp_path):

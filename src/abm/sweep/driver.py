@@ -60,6 +60,7 @@ def plan(spec: SweepSpec, design: DesignTable, p: int, r: int) -> RunTask:
         r,
         run_seed(spec.seed, p, r, spec.common_random_numbers),
         spec.run_params(design.points[p]),
+        dict(design.points[p]),
     )
 
 

@@ -175,7 +175,8 @@ def _id_columns(tasks: Sequence[RunTask], param_types) -> dict[str, pa.Array]:
         "seed": pa.array([t.seed for t in tasks], pa.uint64()),
     }
     for name, typ in param_types.items():
-        cols[f"param_{name}"] = pa.array([column_value(t.params[name], typ) for t in tasks], typ)
+        values = [(t.params if t.point is None else t.point)[name] for t in tasks]
+        cols[f"param_{name}"] = pa.array([column_value(v, typ) for v in values], typ)
     return cols
 
 

@@ -26,13 +26,17 @@ import pyarrow as pa
 
 @dataclass(frozen=True, slots=True)
 class RunTask:
-    """One run to do: its identity, its seed and the parameters handed to the model."""
+    """One run to do: its identity, its seed and the parameters handed to the model;
+    ``point`` the design point's values as designed (what the ``param_`` columns record:
+    a posterior draw of a dated event is handed to the model as its scaled schedule but
+    recorded as the number drawn)."""
 
     run_id: str
     point_id: int
     replicate: int
     seed: int
     params: dict[str, Any]
+    point: dict[str, Any] | None = None
 
 
 @dataclass
