@@ -144,8 +144,8 @@ def outcome_summary(
     hit = happened(runs, outcomes)
     start = 0 if origin is None else (runs[origin] if isinstance(origin, str) else origin)
     rows = []
-    for key, idx in runs.groupby(list(by), sort=True).groups.items():
-        key = key if isinstance(key, tuple) else (key,)
+    for key, group in runs.groupby(list(by), sort=True):
+        idx = group.index
         for o in outcomes:
             h = hit.loc[idx, o]
             weeks = (runs.loc[idx, f"week_{o}"] - (start if np.isscalar(start) else start[idx]))[h]
@@ -189,10 +189,8 @@ def paired_difference(
     alpha = (1.0 - confidence) / 2.0
     hit = happened(runs, outcomes)
     rows = []
-    groups = runs.groupby(list(by), sort=True).groups.items() if by else [((), runs.index)]
-    for key, idx in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        sub = runs.loc[idx]
+    groups = runs.groupby(list(by), sort=True) if by else [((), runs)]
+    for key, sub in groups:
         a = hit.loc[sub.index[sub[lever] == on]].groupby(sub["draw"]).mean()
         b = hit.loc[sub.index[sub[lever] == off]].groupby(sub["draw"]).mean()
         common = a.index.intersection(b.index)
@@ -298,4 +296,36 @@ Full size: {full.strip()}
 """ + "\n".join(f"- `{f}`" for f in files)
     path = out / "README.md"
     path.write_text(text.rstrip() + "\n")
+    return path
+
+
+def parser(name: str, doc: str):
+    """The options every experiment takes (the contract in issue 14's experiments)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "results" / name, help="results folder")
+    ap.add_argument(
+        "--work",
+        type=Path,
+        default=ROOT / "out" / "experiments" / name,
+        help="raw sweep folders (resumable: rerun the same command to continue)",
+    )
+    ap.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    size = ap.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="a smoke size (seconds), for tests")
+    size.add_argument("--full", action="store_true", help="the documented full size")
+    return ap
+
+
+def command(name: str, argv: Sequence[str] | None) -> str:
+    """The command line that made a results folder, for its README's first line."""
+    args = " ".join(argv if argv is not None else sys.argv[1:])
+    return f".venv/bin/python experiments/{name}.py {args}".rstrip()
+
+
+def write_table(table: pd.DataFrame, path: Path) -> Path:
+    """A summary table with fixed float formatting, so a rerun with the same seeds gives
+    the same bytes."""
+    table.to_csv(path, index=False, float_format="%.6g")
     return path
