@@ -4,6 +4,7 @@ equals it at every step before the branch point."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -68,3 +69,29 @@ def test_abm_branch_writes_the_tree_over_seeds(tmp_path, capsys):
     bad = tmp_path / "bad"
     assert main(["branch", "--at", "8", "--set", "threshold=0.2", "--out", str(bad)]) == 2
     assert not bad.exists()
+
+
+def test_abm_branch_over_the_posterior_draws_each_seed_as_abm_run_does(tmp_path, capsys):
+    """A tree over the posterior: seed s's trunk is `abm run --posterior` with seed s."""
+    post = str(Path(__file__).resolve().parents[1] / "results" / "posterior" / "fit")
+    out = tmp_path / "tree"
+    argv = ["branch", "--scenario", "baseline", "--at", "6", "--set", "war_trajectory=1.0"]
+    argv += ["--seeds", "2", "--seed", "7", "--steps", "10", "--param", "n_citizens=500"]
+    assert main([*argv, "--posterior", post, "--out", str(out)]) == 0
+    rows = (out / "branches.csv").read_text().splitlines()
+    assert rows[0] == "seed,trunk,branch,diverged_at,particle"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["identical_before_at"] and summary["posterior"]["particles"] == 120
+    for line in rows[1:]:
+        seed, trunk, _, _, particle = line.split(",")
+        run_out = tmp_path / f"run{seed}"
+        run = ["run", "--scenario", "baseline", "--seed", seed, "--steps", "10"]
+        run += ["--set", "n_citizens=500", "--posterior", post, "--out", str(run_out)]
+        assert main(run) == 0
+        single = json.loads((run_out / "summary.json").read_text())
+        assert single["posterior"]["particle"] == int(particle)
+        assert single["final_class"] == trunk
+    capsys.readouterr()
+    bad = main([*argv, "--posterior", str(tmp_path / "none"), "--out", str(tmp_path / "x")])
+    assert bad == 2 and "--posterior" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()

@@ -1,12 +1,15 @@
 """`abm branch`: a scenario tree - runs branched at a step, over many seeds.
 
 ``abm branch --scenario NAME --at T --set INPUT=VALUE [--set ...] [--seeds N] [--seed S]
-[--steps N] [--out DIR]`` runs, for each seed S..S+N-1, the scenario (the trunk) and the same
-run with the inputs changed from step T on (the branch; ``abm.branching``), checks that the
-two agree on every step before T, and writes DIR/branches.csv (one row per seed: each run's
-final outcome, the first step where they differ) and DIR/summary.json (the share of each
-final outcome in trunk and branch). Every input is validated before the first run; the
-files are written under temporary names and renamed, so a failed command leaves nothing.
+[--steps N] [--posterior DIR] [--out DIR]`` runs, for each seed S..S+N-1, the scenario (the
+trunk) and the same run with the inputs changed from step T on (the branch;
+``abm.branching``), checks that the two agree on every step before T, and writes
+DIR/branches.csv (one row per seed: each run's final outcome, the first step where they
+differ) and DIR/summary.json (the share of each final outcome in trunk and branch). With
+``--posterior`` each seed also draws its parameters from a posterior folder, as ``abm run
+--posterior`` does with the same seed (the particle is in branches.csv), so the tree spans
+parameter uncertainty too. Every input is validated before the first run; the files are
+written under temporary names and renamed, so a failed command leaves nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from abm.cli_checks import check_run_args
+from abm.cli_checks import check_run_args, check_seed
 from abm.errors import ParameterError
 from abm.jsonout import dumps
 from abm.params import parse_assignments
@@ -48,6 +51,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="PARAM=VALUE",
         help="a parameter of trunk and branch alike; repeatable",
     )
+    p.add_argument(
+        "--posterior",
+        default=None,
+        metavar="DIR",
+        help="draw each seed's parameters from this posterior folder (as abm run --posterior "
+        "with that seed: defaults < draw < scenario < --param/--set)",
+    )
     p.add_argument("--out", default=None, help="folder (default out/branch_SCENARIO_atT)")
     p.set_defaults(func=run)
 
@@ -60,7 +70,16 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError("--seeds", args.seeds, "an integer >= 1")
     params = {**dict(parse_assignments(args.param)), "scenario": args.scenario}
     changes = dict(parse_assignments(args.set))
-    trunk = prepare("belarus", params, args.steps)  # validates the trunk once
+    seeds = range(args.seed, args.seed + args.seeds)
+    drawn = {}
+    if args.posterior is not None:
+        from abm.cli_run import posterior_draw
+
+        check_seed("--seed", args.seed)  # the seed picks the draw: check it first
+        taken = {**params, **changes}
+        drawn = {s: posterior_draw(args.posterior, args.scenario, s, taken) for s in seeds}
+    first = {**drawn.get(args.seed, {}).get("applied", {}), **params}
+    trunk = prepare("belarus", first, args.steps)  # validates the trunk once
     prepare("belarus", branch_params("belarus", dict(trunk.params), changes, args.at))
     if args.at > trunk.steps:
         raise ParameterError("--at", args.at, f"a step <= the run's {trunk.steps} steps")
@@ -69,16 +88,18 @@ def run(args: argparse.Namespace) -> int:
     check_run_args(args.seed + args.seeds - 1, trunk.steps, out)
 
     rows = []
-    for seed in range(args.seed, args.seed + args.seeds):
-        b = branch_run("belarus", params, changes, args.at, seed, args.steps)
-        rows.append(
-            {
-                "seed": seed,
-                "trunk": b.trunk.summary.get("final_class"),
-                "branch": b.branch.summary.get("final_class"),
-                "diverged_at": b.diverged_at,
-            }
-        )
+    for seed in seeds:
+        run_params = {**drawn[seed]["applied"], **params} if drawn else params
+        b = branch_run("belarus", run_params, changes, args.at, seed, args.steps)
+        row = {
+            "seed": seed,
+            "trunk": b.trunk.summary.get("final_class"),
+            "branch": b.branch.summary.get("final_class"),
+            "diverged_at": b.diverged_at,
+        }
+        if drawn:
+            row["particle"] = drawn[seed]["particle"]
+        rows.append(row)
     summary = {
         "scenario": args.scenario,
         "at": args.at,
@@ -92,6 +113,11 @@ def run(args: argparse.Namespace) -> int:
             r["diverged_at"] is None or r["diverged_at"] >= args.at for r in rows
         ),
     }
+    if drawn:
+        d = drawn[args.seed]
+        summary["posterior"] = {
+            k: d[k] for k in ("path", "git_commit", "particles", "ess", "dated_only")
+        }
     _write(out, rows, summary)
     told = ", ".join(f"{k}={v}" for k, v in changes.items())
     print(f"branch of {args.scenario} at step {args.at} ({told}), {args.seeds} seeds:")
@@ -113,7 +139,7 @@ def _write(out: Path, rows: list[dict], summary: dict) -> None:
     tmp_csv, tmp_json = out / ".branches.csv.tmp", out / ".summary.json.tmp"
     try:
         with open(tmp_csv, "w", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=["seed", "trunk", "branch", "diverged_at"])
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
             w.writeheader()
             w.writerows(rows)
         tmp_json.write_text(dumps(summary) + "\n")
