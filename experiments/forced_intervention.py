@@ -161,6 +161,23 @@ def write_readme(
         f"Across the {len(autumn)} cells of Ukrainian strength x expedition size at the "
         f"autumn-2022 entry, P(mutiny) ranges {lo:.2f}-{hi:.2f} (`summary.csv`, heatmaps)."
     )
+    lines += ["", "What drives it (shares of runs, from the same runs):"]
+    for entry in ENTRIES:
+        r = runs[runs["entry"] == entry]
+        up, mu = r["week_uprising"].notna(), r["week_mutiny"].notna()
+        first = (r["week_mutiny"] < r["week_uprising"]) | (mu & ~up)
+        lines.append(
+            f"- {entry}: uprising in {up.mean():.0%} of runs; P(mutiny | uprising) "
+            f"{mu[up].mean():.2f} ({up.sum()} runs), P(mutiny | no uprising) "
+            f"{mu[~up].mean() if (~up).any() else float('nan'):.2f} ({(~up).sum()} runs); "
+            f"the mutiny came first in {first.mean():.0%}."
+        )
+    lines.append(
+        "\nThe domestic reaction to the order, more than the battlefield, carries the second "
+        "fear here: the probabilities hardly move with the Ukrainian force or the "
+        "expedition's size (heatmaps), and most mutinies follow an uprising in the week of "
+        "the entry."
+    )
     before = everything.groupby("entry")["ejected_before"].mean()
     caveats = f"""- Probabilities are shares of runs, each run a posterior draw with its own seed
   (parameter and seed uncertainty together); brackets are 95 % Wilson intervals of that share.

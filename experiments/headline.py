@@ -1,34 +1,38 @@
-"""The headline experiment: what `make results` runs.
+"""The headline experiments: what `make results` runs.
 
-Two questions of the brief, each written to its own folder under ``results/``:
+Each writes its own folder under ``results/`` with a README that opens with the command
+that made it; every experiment runs over the committed posterior of the estimation
+(``results/posterior/fit``: parameter uncertainty and seed noise both in the intervals):
 
-1. The pressure sweep (``results/pressure/``): Kremlin desperation (the war's course) x the
-   Ukrainian force a Belarusian expedition would face -> the probability of each outcome,
-   with Wilson intervals (``experiments/sweep_belarus_pressure.toml`` through ``abm sweep``
-   and ``abm report``). The raw sweep goes to ``out/sweeps/belarus_pressure`` and is
-   resumable: interrupt and rerun, and only the missing runs are done.
-2. The estimation's posterior (``results/posterior/``): the committed posterior of the
-   calibration on August 2020 - September 2022 (``results/posterior/fit``, made by
-   ``abm calibrate experiments/calibration.toml``, which takes far longer and is not rerun
-   here) summarised, and its predictive check against the prior predictive over the whole
-   history (``experiments/calibration_validate.py --stages posterior,predictive,sensitivity``;
-   its runs resume from ``out/calibration/validate``). The held-out scores were computed
-   once, after the freeze, and are not recomputed.
-3. The history replay (``results/history/``): August 2020 - 2025 week by week at the
-   default parameters and over the prior ranges, beside the observed protest, detentions
-   and political prisoners (``experiments/history.py``; its sweeps resume from
-   ``out/history``).
+1. ``pressure``: Kremlin desperation (the war's course) x the Ukrainian force a Belarusian
+   expedition would face -> the probability of each outcome.
+2. ``posterior``: the estimation's posterior summarised and its predictive check against
+   the prior predictive over the whole history (``calibration_validate.py --stages
+   posterior,predictive,sensitivity``). The estimation itself (``abm calibrate``) and the
+   held-out scores (computed once, after the freeze) are not rerun.
+3. ``history``: August 2020 - 2025 week by week beside the observed protest, detentions and
+   political prisoners.
+4. ``forced_intervention``: Belarus sent in at a week of the history (Feb 2022, Oct 2022,
+   Jul 2023) x Ukrainian strength x expedition size.
+5. ``substitution_map``: penetration x indispensability -> attempts, backing, success.
+6. ``nato_excuse`` and ``warning``: each rhetorical lever with and without it, and as its
+   credibility wears at different rates (``levers.py``).
+7. ``scenario_discovery``: PRIM boxes for intervention, mutiny, uprising, substitution.
+8. ``sensitivity``: Morris then Sobol over the priors, given-data indices over the
+   posterior, and each outcome's variance split between parameters and seeds.
 
-    .venv/bin/python experiments/headline.py            # about 9 minutes on 2 cores
+Every sweep resumes from ``out/experiments/<name>`` (interrupt and rerun: only the missing
+runs are done; a folder made by other code is set aside and redone).
+
+    .venv/bin/python experiments/headline.py            # about 45 minutes on 2 cores
+    .venv/bin/python experiments/headline.py --only pressure,warning
     .venv/bin/python experiments/headline.py --quick    # a smoke run into out/headline_quick
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -36,70 +40,72 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "experiments"))
 
-PRESSURE_SPEC = ROOT / "experiments" / "sweep_belarus_pressure.toml"
 #: The committed posterior of the fit period (``abm calibrate experiments/calibration.toml``).
 POSTERIOR = Path("results/posterior/fit")
 #: Posterior and prior draws of the predictive check, each run over the whole history.
 PREDICTIVE_DRAWS = 100
-
-PRESSURE_README = """# Pressure sweep: Kremlin desperation x Ukrainian strength
-
-The brief's first experiment. From the late-2022 baseline, the war's course for Russia
-(`war_trajectory`, which drives the Kremlin's desperation and through it the demand and the
-readiness to gamble on a substitution) is crossed with the Ukrainian force a Belarusian
-expedition would face (`ukraine_strength`); each cell holds {replicates} seeded runs of
-{steps} weeks. `report.md` gives each outcome's probability with Wilson 95 % intervals,
-envelopes of the key series by final outcome, time to each event and PRIM boxes.
-
-## Reproduce
-
-```bash
-.venv/bin/python experiments/headline.py       # or: make results
-```
-
-which runs
-
-```bash
-abm sweep experiments/sweep_belarus_pressure.toml --out out/sweeps/belarus_pressure --workers 2
-abm report out/sweeps/belarus_pressure --out results/pressure
-```
-
-Spec: `experiments/sweep_belarus_pressure.toml` (copied here as `spec.toml`).
-"""
+#: The experiments, in the order they run (names of their results folders).
+STEPS = (
+    "pressure",
+    "posterior",
+    "history",
+    "forced_intervention",
+    "substitution_map",
+    "levers",
+    "scenario_discovery",
+    "sensitivity",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="a few seeds, into out/headline_quick")
+    ap.add_argument("--quick", action="store_true", help="smoke sizes, into out/headline_quick")
     ap.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    ap.add_argument(
+        "--only",
+        default=",".join(STEPS),
+        help=f"comma-separated steps to run (default all: {','.join(STEPS)})",
+    )
     args = ap.parse_args(argv)
-
-    import calibration_validate
-    import history
-
-    from abm.analysis.report import write_report
-    from abm.sweep import load_spec
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = [s for s in only if s not in STEPS]
+    if unknown:
+        ap.error(f"--only: unknown step(s) {unknown}; allowed: {', '.join(STEPS)}")
 
     # Paths relative to the working directory, so the commands recorded in READMEs are portable.
     root = Path(os.path.relpath(ROOT))
-    results = root / ("out/headline_quick" if args.quick else "results")
-    sweeps = root / ("out/headline_quick/sweeps" if args.quick else "out/sweeps")
+    quick = root / "out" / "headline_quick"
     t0 = time.perf_counter()
+    for i, name in enumerate(s for s in STEPS if s in only):
+        print(f"== {i + 1}/{len(only)} {name}", flush=True)
+        step_t0 = time.perf_counter()
+        if name == "posterior":
+            posterior(args, root, quick)
+        elif name == "history":
+            import history
 
-    # The sweep first: its manifest records the commit, and the tree is still clean then.
-    print("== 1/3 pressure sweep: war trajectory x Ukrainian strength", flush=True)
-    spec = load_spec(PRESSURE_SPEC)
-    if args.quick:
-        spec = dataclasses.replace(spec, replicates=2)
-    history.current_sweep(spec, sweeps / "belarus_pressure", args.workers)
-    out = results / "pressure"
-    out.mkdir(parents=True, exist_ok=True)
-    write_report(sweeps / "belarus_pressure", out)
-    shutil.copyfile(PRESSURE_SPEC, out / "spec.toml")
-    (out / "README.md").write_text(
-        PRESSURE_README.format(replicates=spec.replicates, steps=spec.steps)
-    )
-    print("== 2/3 posterior: estimates and the predictive check over the history", flush=True)
+            history.main(
+                ["--workers", str(args.workers)]
+                + (["--quick"] if args.quick else ["--out", str(root / "results" / "history")])
+            )
+        else:
+            module = __import__(name)
+            sub = [] if args.workers == 2 else ["--workers", str(args.workers)]
+            if args.quick:
+                sub += ["--quick", "--out", str(quick / name), "--work", str(quick / "work" / name)]
+            module.main(sub)
+        print(f"== {name} done in {time.perf_counter() - step_t0:.0f} s", flush=True)
+    where = quick if args.quick else root / "results"
+    print(f"done in {time.perf_counter() - t0:.0f} s; figures under {where}")
+    return 0
+
+
+def posterior(args: argparse.Namespace, root: Path, quick: Path) -> None:
+    """The committed posterior's summary and predictive check (not the estimation)."""
+    import calibration_validate
+
+    out = quick / "posterior" if args.quick else root / "results" / "posterior"
+    work = quick / "validate" if args.quick else root / "out" / "calibration" / "validate"
     calibration_validate.main(
         [
             "--posterior",
@@ -111,21 +117,11 @@ def main(argv: list[str] | None = None) -> int:
             "--workers",
             str(args.workers),
             "--out",
-            str(results / "posterior"),
+            str(out),
             "--work",
-            str(
-                root / ("out/headline_quick/validate" if args.quick else "out/calibration/validate")
-            ),
+            str(work),
         ]
     )
-
-    print("== 3/3 history: the replay and its prior predictive check", flush=True)
-    history.main(
-        ["--workers", str(args.workers)]
-        + (["--quick"] if args.quick else ["--out", str(results / "history")])
-    )
-    print(f"done in {time.perf_counter() - t0:.0f} s; figures under {results}")
-    return 0
 
 
 if __name__ == "__main__":
