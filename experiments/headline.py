@@ -18,7 +18,9 @@ that made it; every experiment runs over the committed posterior of the estimati
 6. ``nato_excuse`` and ``warning``: each rhetorical lever with and without it, and as its
    credibility wears at different rates (``levers.py``).
 7. ``scenario_discovery``: PRIM boxes for intervention, mutiny, uprising, substitution.
-8. ``sensitivity``: Morris then Sobol over the priors, given-data indices over the
+8. ``scenario_tree``: the history replayed to October 2022 or July 2023, then Russia's war
+   collapsing from there, against the same seeds and particles where it does not.
+9. ``sensitivity``: Morris then Sobol over the priors, given-data indices over the
    posterior, and each outcome's variance split between parameters and seeds.
 
 Every sweep resumes from ``out/experiments/<name>`` (interrupt and rerun: only the missing
@@ -53,6 +55,7 @@ STEPS = (
     "substitution_map",
     "levers",
     "scenario_discovery",
+    "scenario_tree",
     "sensitivity",
 )
 

@@ -127,3 +127,45 @@ def test_forced_intervention_and_discovery_run_at_smoke_size(experiment, tmp_pat
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary["outcome"]) == list(sd.TARGETS)
     assert (out / "README.md").read_text().startswith("# Scenario discovery")
+
+
+def test_scenario_tree_counts_from_the_branch_week_and_resumes_without_rerunning(
+    experiment, tmp_path
+):
+    st = experiment("scenario_tree")
+    out, work = tmp_path / "out", tmp_path / "work"
+    argv = ["--quick", "--workers", "2", "--out", str(out), "--work", str(work)]
+    assert st.main(argv) == 0
+    rows = pd.read_csv(out / "branches.csv")
+    assert len(rows) == 2 * len(st.TREES)  # two seeds per tree at the smoke size
+    # a branch may differ from its trunk only from its branch week on
+    assert ((rows["diverged_at"].isna()) | (rows["diverged_at"] >= rows["at"])).all()
+    long = st.long_form(rows)
+    for o in ("mutiny", "uprising", "substitution"):
+        assert (long[f"week_{o}"].dropna() >= long.loc[long[f"week_{o}"].notna(), "at"]).all()
+    shares = pd.read_csv(out / "summary.csv")
+    assert set(shares["arm"]) == {"trunk", "branch"}
+    assert ((shares["low"] <= shares["p"]) & (shares["p"] <= shares["high"])).all()
+    stored = sorted(work.glob("*.json"))
+    stamps = [p.stat().st_mtime_ns for p in stored]
+    summary = (out / "summary.csv").read_bytes()
+    assert st.main(argv) == 0  # resumed: nothing is rerun, nothing changes
+    assert [p.stat().st_mtime_ns for p in stored] == stamps
+    assert (out / "summary.csv").read_bytes() == summary
+
+
+def test_a_fake_branch_effect_is_the_paired_difference(experiment):
+    st = experiment("scenario_tree")
+    rows = []
+    for seed in range(200):
+        row = {"tree": "oct_2022", "seed": seed, "particle": seed % 7, "at": 100}
+        for arm in ("trunk", "branch"):
+            for o in st.pc.OUTCOMES:
+                row[f"{arm}_week_{o}"] = None
+        row["trunk_week_mutiny"] = 50  # before the branch week: shared past, not counted
+        row["branch_week_mutiny"] = 120 if seed % 2 else 50
+        rows.append(row)
+    long = st.long_form(pd.DataFrame(rows))
+    eff = st.pc.paired_difference(long, "arm", "branch", "trunk", by=["tree"])
+    m = eff[eff["outcome"] == "mutiny"].iloc[0]
+    assert m["p_off"] == 0.0 and m["p_on"] == 0.5 and m["low"] < 0.5 < m["high"]

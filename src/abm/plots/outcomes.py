@@ -144,3 +144,71 @@ def _categorical_ticks(ax, values: pd.Series) -> None:
 
 def _fmt(v) -> str:
     return f"{v:.3g}" if isinstance(v, (float, np.floating)) else str(v)
+
+
+def arm_comparison(
+    table: pd.DataFrame,
+    group: str,
+    arm: str,
+    arms: Sequence[str],
+    xlabel: str,
+    outcomes: Sequence[str],
+    path_stem: str,
+    title: str = "",
+    confidence: float = 0.95,
+) -> list[str]:
+    """One panel per outcome: P(outcome) in each arm (e.g. trunk and branch, lever off and
+    on) side by side at each level of ``group``, with Wilson intervals as error bars.
+
+    ``table`` is a long outcome table (``outcome``, ``p``, ``low``, ``high``, ``n``) with
+    columns ``group`` and ``arm``; levels of ``group`` keep their order of appearance.
+    """
+    style.apply()
+    ncols = min(4, len(outcomes))
+    nrows = math.ceil(len(outcomes) / ncols)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(2.1 * ncols + 0.6, 1.9 * nrows + 0.9),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+    )
+    levels = list(dict.fromkeys(table[group]))
+    offsets = np.linspace(-0.15, 0.15, len(arms)) if len(arms) > 1 else np.zeros(1)
+    for i, outcome in enumerate(outcomes):
+        ax = axes.flat[i]
+        t = table[table["outcome"] == outcome]
+        for j, a in enumerate(arms):
+            rows = t[t[arm] == a].set_index(group).reindex(levels)
+            x = np.arange(len(levels)) + offsets[j]
+            err = np.vstack([rows["p"] - rows["low"], rows["high"] - rows["p"]])
+            ax.errorbar(
+                x,
+                rows["p"],
+                yerr=err,
+                fmt="o",
+                ms=3.5,
+                capsize=2,
+                lw=1,
+                color=style.color_of(a, j),
+                label=str(a),
+            )
+        ax.set_title(outcome.replace("_", " "))
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlim(-0.5, len(levels) - 0.5)
+        ax.set_xticks(np.arange(len(levels)), [str(v) for v in levels])
+    for ax in axes.flat[len(outcomes) :]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("probability (share of runs)")
+    for ax in axes[-1, :]:
+        ax.set_xlabel(xlabel)
+    axes.flat[0].legend(fontsize=7, frameon=False)
+    n = int(table["n"].sum() // max(1, len(outcomes)))
+    fig.suptitle(
+        (title + "\n" if title else "") + f"{n} runs; bars: {confidence:.0%} Wilson intervals",
+        fontsize=8,
+    )
+    fig.tight_layout()
+    return style.save(fig, path_stem)
