@@ -17,17 +17,18 @@ that made it; every experiment runs over the committed posterior of the estimati
 5. ``substitution_map``: penetration x indispensability -> attempts, backing, success.
 6. ``nato_excuse`` and ``warning``: each rhetorical lever with and without it, and as its
    credibility wears at different rates (``levers.py``).
-7. ``scenario_discovery``: PRIM boxes for intervention, mutiny, uprising, substitution.
-8. ``scenario_tree``: the history replayed to October 2022 or July 2023, then Russia's war
+7. ``doctrine``: the Union State doctrine off and on over Ukraine's counter-offensive.
+8. ``scenario_discovery``: PRIM boxes for intervention, mutiny, uprising, substitution.
+9. ``scenario_tree``: the history replayed to October 2022 or July 2023, then Russia's war
    collapsing from there, against the same seeds and particles where it does not.
-9. ``sensitivity``: Morris then Sobol over the priors, given-data indices over the
+10. ``sensitivity``: Morris then Sobol over the priors, given-data indices over the
    posterior, and each outcome's variance split between parameters and seeds.
 
 Every sweep resumes from ``out/experiments/<name>`` (interrupt and rerun: only the missing
 runs are done; a folder made by other code is set aside and redone).
 
     .venv/bin/python experiments/headline.py            # about 45 minutes on 2 cores
-    .venv/bin/python experiments/headline.py --only pressure,warning
+    .venv/bin/python experiments/headline.py --only pressure,levers
     .venv/bin/python experiments/headline.py --quick    # a smoke run into out/headline_quick
 """
 
@@ -54,6 +55,7 @@ STEPS = (
     "forced_intervention",
     "substitution_map",
     "levers",
+    "doctrine",
     "scenario_discovery",
     "scenario_tree",
     "sensitivity",

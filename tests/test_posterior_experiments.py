@@ -169,3 +169,21 @@ def test_a_fake_branch_effect_is_the_paired_difference(experiment):
     eff = st.pc.paired_difference(long, "arm", "branch", "trunk", by=["tree"])
     m = eff[eff["outcome"] == "mutiny"].iloc[0]
     assert m["p_off"] == 0.0 and m["p_on"] == 0.5 and m["low"] < 0.5 < m["high"]
+
+
+def test_doctrine_raises_the_demand_with_the_counteroffensive_and_only_when_on(
+    experiment, tmp_path
+):
+    doc = experiment("doctrine")
+    out = tmp_path / "out"
+    argv = ["--quick", "--workers", "2", "--out", str(out), "--work", str(tmp_path / "w")]
+    assert doc.main(argv) == 0
+    levels = pd.read_csv(out / "levels.csv")
+    demand = levels[levels["level"] == "demanded_support"].sort_values("counter")
+    # off: the counter-offensive is read only by the doctrine, so every intensity is the same
+    assert demand["off"].nunique() == 1
+    assert demand.iloc[0]["diff"] == 0.0  # no counter-offensive, nothing to invoke
+    assert demand["diff"].is_monotonic_increasing and demand.iloc[-1]["diff"] > 0.5
+    effects = pd.read_csv(out / "effects.csv")
+    assert set(effects["counter"]) == set(doc.COUNTEROFFENSIVE)
+    assert ((effects["low"] <= effects["diff"]) & (effects["diff"] <= effects["high"])).all()
