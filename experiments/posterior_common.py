@@ -65,10 +65,15 @@ def posterior_spec(
     keep_series: Sequence[str] = (),
     common_random_numbers: bool = False,
     posterior: Path = POSTERIOR,
+    cross: bool = True,
 ):
     """A sweep of ``draws`` posterior draws crossed with the ``vary`` grid (values lists),
     ``replicates`` seeds each. The same draws meet every grid cell, so settings are
-    compared at the same parameter values (docs/sweeps.md, posterior designs)."""
+    compared at the same parameter values (docs/sweeps.md, posterior designs). With
+    ``cross=False`` the draws are dealt out instead, ``draws`` per cell, every run with a
+    draw of its own (what a search over the drawn parameters needs)."""
+    from math import prod
+
     from abm.sweep import Design, SweepSpec, Vary
 
     return SweepSpec(
@@ -81,7 +86,12 @@ def posterior_spec(
         seed=seed,
         fixed=dict(fixed or {}),
         vary={k: Vary(values=tuple(v)) for k, v in (vary or {}).items()},
-        design=Design(kind="posterior", n=draws, posterior=str(posterior)),
+        design=Design(
+            kind="posterior",
+            n=draws if cross else draws * prod(len(v) for v in (vary or {}).values()),
+            posterior=str(posterior),
+            cross=cross,
+        ),
         keep_series=tuple(keep_series),
         common_random_numbers=common_random_numbers,
     )

@@ -5,7 +5,9 @@ experiment 6).
 The world's inputs the article names (the war's course, the Ukrainian force Belarus would
 face, Moscow's reach into the services, Lukashenko's perceived indispensability, NATO's
 visibility on the western border) are crossed on a grid of three levels each from the
-late-2022 baseline, and every cell meets the same posterior draws. PRIM (Friedman & Fisher
+late-2022 baseline, and the posterior's draws are dealt out over the cells, every run with
+a draw of its own (crossed with the grid, a few draws would meet every cell and a
+parameter would take only as many values as there are draws). PRIM (Friedman & Fisher
 1999, as EMA Workbench implements it for scenario discovery, Bryant & Lempert 2010; the
 box-choice rule of ``abm.analysis.discovery``) then looks for the region of inputs AND
 drawn parameters (the estimated ones and those that kept their priors) where each outcome
@@ -68,14 +70,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     inputs = {k: (v[0], v[-1]) for k, v in INPUTS.items()} if args.quick else INPUTS
     spec = pc.posterior_spec(
         NAME,
-        f"five inputs of the article on a grid x {draws} posterior draws, late-2022 baseline, "
-        f"{steps} weeks",
+        f"five inputs of the article on a grid, {draws} posterior draws dealt to each cell "
+        f"(every run its own draw), late-2022 baseline, {steps} weeks",
         scenario="baseline",
         steps=steps,
         draws=draws,
         seed=2024,
         fixed={"n_citizens": n_citizens},
         vary=inputs,
+        cross=False,
     )
     sweeps = pc.Sweeps()
     runs = sweeps.run(spec, args.work, args.workers)
@@ -124,10 +127,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def distinct_particles(runs: pd.DataFrame) -> int:
+    """How many of the posterior's particles the runs drew (rows of distinct estimated
+    values): what bounds the resolution of a box on a drawn parameter."""
+    estimated, _ = pc.estimated_and_kept()
+    cols = [f"param_{p}" for p in estimated if f"param_{p}" in runs.columns]
+    return int(runs[cols].drop_duplicates().shape[0]) if cols else 0
+
+
 def write_readme(out, runs, summary, boxes, sweeps, draws, steps, figures, argv) -> None:
     lines = [
         f"{len(runs):,} runs ({runs['point_id'].nunique() // draws} input cells x "
-        f"{draws} posterior draws, {steps} weeks from October 2022). For each outcome, the "
+        f"{draws} posterior draws each, {distinct_particles(runs)} distinct particles in all; "
+        f"{steps} weeks from October 2022). For each outcome, the "
         "box PRIM chose: inside it, *density* of the runs had the outcome (against the base "
         "rate over all runs); it holds *coverage* of all the runs with the outcome and "
         "*mass* of all runs.",

@@ -326,6 +326,29 @@ def test_a_posterior_design_is_reproducible_and_typed(epstein_posterior):
     assert design.points[0]["legitimacy"] == design.points[1]["legitimacy"]
 
 
+def test_a_dealt_posterior_design_gives_every_run_its_own_draw(epstein_posterior):
+    vary = {"k": {"values": [1.0, 2.0, 3.0]}}
+    crossed = build_design(SweepSpec.from_dict(posterior_spec(epstein_posterior, vary=vary)))
+    fields = posterior_spec(epstein_posterior, vary=vary)
+    fields["design"] = {**fields["design"], "cross": False}
+    spec = SweepSpec.from_dict(fields)
+    dealt = build_design(spec)
+    assert len(crossed) == 18 and len(dealt) == 6  # n points, not n x the grid
+    assert [p["k"] for p in dealt.points] == [1.0, 2.0, 3.0, 1.0, 2.0, 3.0]
+    # point i is draw i: the draws are those of the crossed design, one per point
+    draws = [crossed.points[3 * i]["legitimacy"] for i in range(6)]
+    assert [p["legitimacy"] for p in dealt.points] == draws
+    assert spec.to_dict()["design"]["cross"] is False
+    assert "cross" not in SweepSpec.from_dict(posterior_spec(epstein_posterior)).to_dict()["design"]
+    fields["design"]["n"] = 7
+    with pytest.raises(ParameterError) as err:
+        SweepSpec.from_dict(fields)
+    assert err.value.field == "design.n" and "multiple of the grid's 3" in err.value.allowed
+    fields["design"] = {"kind": "lhs", "n": 4, "cross": False}
+    with pytest.raises(ParameterError, match='cross only with kind = "posterior"'):
+        SweepSpec.from_dict(fields)
+
+
 @pytest.mark.parametrize(
     "change,field,expected",
     [

@@ -8,7 +8,8 @@ parameter varying slowest.
 A posterior design (``kind = "posterior"``) is ``n`` weighted draws from a posterior folder
 (``abm.posterior.Posterior.sample``, deterministic in the design's seed), each
 crossed with the grid of ``vary`` (if any): point ``i * G + g`` is draw ``i`` at grid
-combination ``g``. Its points carry the posterior's parameters less those the scenario,
+combination ``g`` (with ``cross = false``, point ``i`` is draw ``i`` at combination
+``i % G``). Its points carry the posterior's parameters less those the scenario,
 ``fixed`` or ``vary`` set.
 
 Integer parameters sampled over a range are rounded to the nearest integer; a value list in
@@ -73,11 +74,13 @@ def _posterior_design(
     post, drawn = _posterior(spec)
     levels = [_grid_levels(v, i) for v, i in zip(varies, ints, strict=True)]
     combos = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*levels)]
-    points = [
-        {**{k: draw[k] for k in drawn}, **combo}
-        for draw in post.sample(spec.design.n, spec.design.seed)
-        for combo in combos
-    ]
+    draws = post.sample(spec.design.n, spec.design.seed)
+    if spec.design.cross:
+        points = [{**{k: d[k] for k in drawn}, **c} for d in draws for c in combos]
+    else:  # dealt out: draw i at combination i % G
+        points = [
+            {**{k: d[k] for k in drawn}, **combos[i % len(combos)]} for i, d in enumerate(draws)
+        ]
     return DesignTable((*drawn, *names), points)
 
 

@@ -43,7 +43,7 @@ TOP_KEYS = (
     "vary",
     "design",
 )
-DESIGN_KEYS = ("kind", "n", "second_order", "levels", "seed", "posterior")
+DESIGN_KEYS = ("kind", "n", "second_order", "levels", "seed", "posterior", "cross")
 #: How a range is spaced or sampled: evenly in the value, or evenly in its log10.
 SCALES = ("linear", "log")
 
@@ -88,7 +88,10 @@ class Design:
     or ``[vary]`` set (those win, as in ``abm run --posterior``). ``[vary]`` is optional
     and is crossed with the draws as a grid (values lists, or ranges with ``num``): point
     ``i * G + g`` is draw ``i`` at grid combination ``g`` (G combinations), so a lever can
-    be compared at the same posterior draws."""
+    be compared at the same posterior draws. ``cross = false`` deals the draws out
+    instead: point ``i`` is draw ``i`` at combination ``i % G`` (``n`` a multiple of G), so
+    every run has a draw of its own, which scenario discovery and given-data sensitivity
+    need (a parameter crossed with a grid takes only ``n`` distinct values)."""
 
     kind: str = "grid"
     n: int | None = None
@@ -96,11 +99,14 @@ class Design:
     levels: int = 4
     seed: int | None = None
     posterior: str | None = None
+    cross: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}
         if self.kind == "posterior":
             out["posterior"] = self.posterior
+            if not self.cross:  # only when set, so crossed designs keep their stored form
+                out["cross"] = False
         if self.kind in ("lhs", "sobol", "morris", "posterior"):
             out["n"] = self.n
             out["seed"] = self.seed
@@ -166,6 +172,14 @@ class SweepSpec:
         vary = _check_vary(self.vary, info.params, fixed, design.kind)
         if design.kind == "posterior":
             posterior_names(model, scenario, fixed, vary, design)  # loads and checks it
+            grid = design_size(Design("grid"), vary)
+            if not design.cross and design.n % grid:
+                raise ParameterError(
+                    "design.n",
+                    design.n,
+                    f"a multiple of the grid's {grid} combinations when cross = false "
+                    "(each combination gets the same number of draws)",
+                )
         elif design.kind != "grid" and not vary:
             raise ParameterError(
                 "vary", {}, f"at least one varied parameter for a {design.kind} design"
@@ -333,6 +347,8 @@ def _check_design(design: Any, root_seed: Any) -> Design:
         raise ParameterError(
             "design.posterior", design.posterior, 'a posterior only with kind = "posterior"'
         )
+    if design.cross is not True:
+        raise ParameterError("design.cross", design.cross, 'cross only with kind = "posterior"')
     if design.kind == "grid":
         if design.n is not None:
             raise ParameterError("design.n", design.n, "no n for a grid (its size is the product)")
@@ -441,7 +457,9 @@ def design_size(design: Design, vary: Mapping[str, Vary]) -> int:
     d = len(vary)
     if design.kind in ("grid", "posterior"):  # a posterior design crosses n draws with a grid
         grid = math.prod(len(v.values) if v.values is not None else v.num for v in vary.values())
-        return grid if design.kind == "grid" else design.n * grid
+        if design.kind == "grid":
+            return grid
+        return design.n * grid if design.cross else design.n
     n = design.n
     if design.kind == "sobol":
         return n * (2 * d + 2 if design.second_order else d + 2)
@@ -461,7 +479,11 @@ def _check_posterior_design(design: Design, root_seed: Any) -> Design:
     n = _int("design.n", design.n, 1, limits.MAX_POINTS)
     seed = design.seed if design.seed is not None else root_seed
     return Design(
-        "posterior", n, seed=limits.check_seed("design.seed", seed), posterior=design.posterior
+        "posterior",
+        n,
+        seed=limits.check_seed("design.seed", seed),
+        posterior=design.posterior,
+        cross=_bool("design.cross", design.cross),
     )
 
 
