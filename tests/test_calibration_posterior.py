@@ -349,6 +349,25 @@ def test_a_dealt_posterior_design_gives_every_run_its_own_draw(epstein_posterior
         SweepSpec.from_dict(fields)
 
 
+def test_common_random_numbers_in_a_crossed_posterior_design_pair_within_a_draw(
+    epstein_posterior,
+):
+    from abm.sweep.driver import plan
+
+    fields = posterior_spec(epstein_posterior, vary={"k": {"values": [1.0, 2.0, 3.0]}})
+    fields["common_random_numbers"] = True
+    spec = SweepSpec.from_dict(fields)
+    design = build_design(spec)
+    seeds = {(p, r): plan(spec, design, p, r).seed for p in range(len(design)) for r in (0, 1)}
+    for draw in range(6):  # the grid's three settings of one draw share each replicate's seed
+        assert len({seeds[(3 * draw + g, 0)] for g in range(3)}) == 1
+    assert len({seeds[(3 * draw, 0)] for draw in range(6)}) == 6  # draws differ
+    assert seeds[(0, 0)] != seeds[(0, 1)]
+    fields["common_random_numbers"] = False
+    plain = SweepSpec.from_dict(fields)
+    assert len({plan(plain, design, p, 0).seed for p in range(len(design))}) == len(design)
+
+
 @pytest.mark.parametrize(
     "change,field,expected",
     [

@@ -58,10 +58,19 @@ def plan(spec: SweepSpec, design: DesignTable, p: int, r: int) -> RunTask:
         run_id(p, r),
         p,
         r,
-        run_seed(spec.seed, p, r, spec.common_random_numbers),
+        run_seed(spec.seed, p, r, spec.common_random_numbers, crn_stream(spec, design, p)),
         spec.run_params(design.points[p]),
         dict(design.points[p]),
     )
+
+
+def crn_stream(spec: SweepSpec, design: DesignTable, p: int) -> int | None:
+    """The draw a point of a crossed posterior design belongs to (point ``i * G + g`` is
+    draw ``i``), so common random numbers pair the grid's settings within a draw rather
+    than giving every draw one seed; None for every other design."""
+    if spec.design.kind != "posterior" or not spec.design.cross:
+        return None
+    return p // max(1, len(design) // spec.design.n)
 
 
 def as_spec(spec: SweepSpec | Mapping[str, Any] | str | Path) -> SweepSpec:

@@ -17,12 +17,24 @@ def run_id(point_id: int, replicate: int) -> str:
     return f"p{point_id:06d}-r{replicate:04d}"
 
 
-def run_seed(root_seed: int, point_id: int, replicate: int, common: bool = False) -> int:
+def run_seed(
+    root_seed: int,
+    point_id: int,
+    replicate: int,
+    common: bool = False,
+    stream: int | None = None,
+) -> int:
     """The seed (an unsigned 64-bit integer) of run (point_id, replicate).
 
     With ``common`` (common random numbers) replicate r uses the same seed at every design
-    point, so differences between points are not blurred by different random draws.
+    point, so differences between points are not blurred by different random draws; with
+    ``stream`` too (a crossed posterior design's draw index), at every point of that
+    stream: the grid's settings meet the same seed at one draw, and different draws still
+    get different seeds, so seed noise stays in a posterior experiment's spread.
     """
-    key = (replicate,) if common else (point_id, replicate)
+    if common:
+        key = (replicate,) if stream is None else (stream, replicate)
+    else:
+        key = (point_id, replicate)
     seq = np.random.SeedSequence(root_seed, spawn_key=key)
     return int(seq.generate_state(1, dtype=np.uint64)[0])
