@@ -67,4 +67,6 @@ def test_the_tutorial_runs_from_top_to_bottom_and_writes_nothing_into_the_reposi
         for o in c.outputs
     )
     assert images == 3, f"expected the three figures inline, got {images}"
-    assert _git_status() == before, "the notebook wrote into the repository"
+    # the notebook writes into tempfile.mkdtemp() only (a test running alongside that broke
+    # the rule "tests write only to tmp_path" would show up here too)
+    assert _git_status() == before, "the work tree changed while the notebook ran"
