@@ -122,6 +122,7 @@ SERIES = (
     "in_power",
     "purges",
     "instability",  # Moscow's perceived risk of instability in Belarus
+    "warning_credence",  # Moscow's credence in his warnings (1 unless warning_wear > 0)
     "absorbed",  # 1 from the week the run's politics ended (a collapse), else 0
     "coup_round",  # week of the substitution attempt under way (0: none)
     "coup_moscow_share",  # Moscow's share of the committed capital-weighted capacity
@@ -454,6 +455,7 @@ def _reporter(name: str):
         "in_power": lambda m: int(m.ruler.in_power),
         "purges": lambda m: m.ruler.purges,
         "instability": lambda m: m.kremlin.instability,
+        "warning_credence": lambda m: m.kremlin.warning_credence,
         "absorbed": lambda m: int(m.absorbed),
         "coup_round": lambda m: m.security.coup_round,
         "coup_moscow_share": lambda m: m.security.coup_moscow_share,
