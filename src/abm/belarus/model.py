@@ -84,6 +84,8 @@ SERIES = (
     "pressure",
     "hardship",
     "nato_credibility",
+    "excuse_used",  # 1 in a week Lukashenko used the NATO excuse (mechanism 6)
+    "warning",  # 1 in a week Lukashenko warned Moscow (mechanism 7)
     "indispensability",
     "odds",
     "hazard",
@@ -436,6 +438,8 @@ def _reporter(name: str):
         "pressure": lambda m: m.kremlin.pressure,
         "hardship": lambda m: m.citizens.hardship,
         "nato_credibility": lambda m: m.ruler.nato_credibility,
+        "excuse_used": lambda m: int(m.ruler.excuse_used),
+        "warning": lambda m: int(m.ruler.warning),
         "indispensability": lambda m: m.kremlin.indispensability,
         "odds": lambda m: m.kremlin.odds,
         "hazard": lambda m: m.kremlin.hazard,
