@@ -25,7 +25,7 @@ Every sweep resumes from ``out/experiments/<name>`` (interrupt and rerun: only t
 runs are done; a folder made by other code is set aside and redone).
 
     .venv/bin/python experiments/headline.py            # about 45 minutes on 2 cores
-    .venv/bin/python experiments/headline.py --only pressure,warning
+    .venv/bin/python experiments/headline.py --only pressure,levers
     .venv/bin/python experiments/headline.py --quick    # a smoke run into out/headline_quick
 """
 

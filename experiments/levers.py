@@ -188,7 +188,9 @@ def summary(runs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def draw(table: pd.DataFrame, eff: pd.DataFrame, lever: Lever, fig_dir: Path) -> list[str]:
+def draw(
+    table: pd.DataFrame, eff: pd.DataFrame, lever: Lever, steps: int, fig_dir: Path
+) -> list[str]:
     """Two figures: the probability of each headline outcome against the wear rate with
     the lever on (points, Wilson intervals) and off (line and band: off does not wear);
     the paired on-minus-off effect against the wear rate (bootstrap intervals)."""
@@ -227,7 +229,7 @@ def draw(table: pd.DataFrame, eff: pd.DataFrame, lever: Lever, fig_dir: Path) ->
     axes.flat[0].legend(loc="upper left", fontsize=7)
     n = int(table["n"].iloc[0])
     fig.suptitle(
-        f"{lever.name}: outcome probability within 104 weeks against the wear rate "
+        f"{lever.name}: outcome probability within {steps} weeks against the wear rate "
         f"({n} runs per cell, the same posterior draws and seeds in every cell)",
         fontsize=9,
     )
@@ -287,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pc.write_table(table, out / "summary.csv")
         pc.write_table(eff, out / "effects.csv")
         pc.write_table(use, out / "usage.csv")
-        figures = draw(table, eff, lever, out / "figures")
+        figures = draw(table, eff, lever, size[2], out / "figures")
         write_readme(out, lever, table, eff, use, sweeps, size, figures, argv)
         print(f"wrote {out}", flush=True)
     return 0
