@@ -72,3 +72,18 @@ def test_levers_writes_both_folders_paired_at_the_same_draws_and_seeds(experimen
     before = (out / "nato_excuse" / "summary.csv").read_bytes()
     assert lv.main(argv) == 0  # resumes the complete sweeps: the same tables, byte for byte
     assert (out / "nato_excuse" / "summary.csv").read_bytes() == before
+
+
+def test_with_a_lever_off_its_wear_rate_changes_nothing(experiment):
+    """Why each lever has a single off cell: switched off, it is never pulled, so its wear
+    never acts (same seed, every series identical)."""
+    from abm.runner import run
+
+    lv = experiment("levers")
+    for lever in lv.LEVERS:
+        a, b = (
+            run("belarus", {"n_citizens": 1500, lever.switch: False, lever.wear: w}, 5, 15)
+            for w in (0.0, max(lever.rates))
+        )
+        assert (a.series[lever.used] == 0).all()
+        assert a.series.equals(b.series) and a.events == b.events
