@@ -13,6 +13,7 @@ from abm.belarus.actors.kremlin import (
     projected_exasperation,
     substitution_hazard,
     unmet_demand,
+    warning_credence_step,
 )
 from abm.belarus.actors.lukashenko import nato_credibility_step, repression_step
 from abm.belarus.actors.security import substitution_backing, success_odds
@@ -140,6 +141,30 @@ def test_warnings_raise_moscows_perceived_risk_with_the_unrest_and_only_with_the
     assert indispensability(p, 0.4) > indispensability(p, 0.1)  # polarisation
     p = switched_off("mech_warning")
     assert perceived_instability(p, 0.2, warned=True) == perceived_instability(p, 0.2, False)
+
+
+def test_warning_credence_wears_under_unconfirmed_warnings_only_when_warning_wear_is_set():
+    worn = BELARUS_PARAMS.resolve({"warning_wear": 0.1, "warning_recovery": 0.05})
+    c = 1.0
+    for _ in range(6):  # six warnings, no uprising
+        c = warning_credence_step(worn, c, warned=True, borne_out=False)
+    assert c == pytest.approx(0.9**6)
+    assert warning_credence_step(worn, c, warned=True, borne_out=True) > c  # borne out
+    assert warning_credence_step(worn, c, warned=False, borne_out=False) == pytest.approx(
+        c + 0.05 * (1 - c)
+    )  # silence: recovers toward 1
+    # a discounted warning raises the perceived risk less, but still more than none
+    assert (
+        perceived_instability(worn, 0.3, False)
+        < perceived_instability(worn, 0.3, True, c)
+        < perceived_instability(worn, 0.3, True, 1.0)
+    )
+    default = BELARUS_PARAMS.resolve({})
+    assert default.warning_wear == 0.0
+    c = 1.0
+    for _ in range(50):
+        c = warning_credence_step(default, c, warned=True, borne_out=False)
+    assert c == 1.0  # the default: warnings never wear
 
 
 # ------------------------------------------------------------------------- Lukashenko

@@ -166,3 +166,54 @@ def test_the_summary_names_the_week_of_absorption():
     assert result.summary["absorbed_week"] == result.series["absorbed"].idxmax()
     quiet = run_model("belarus", SMALL, seed=3, steps=10)
     assert quiet.summary["absorbed_week"] is None
+
+
+# ------------------------------------------------------------ credence in his warnings
+def warned_weeks(m: BelarusModel, weeks: int) -> list[float]:
+    """Moscow reads ``weeks`` warnings in a row from a street that is not in uprising."""
+    set_street(m, 0.5, 1.0)
+    m.uprising_on = False
+    seen = []
+    for _ in range(weeks):
+        m.ruler.warning = True
+        m.kremlin.read_unrest()
+        seen.append(m.kremlin.warning_credence)
+    return seen
+
+
+def test_unconfirmed_warnings_wear_moscows_credence_only_with_warning_wear():
+    worn = warned_weeks(model(warning_wear=0.1), 5)
+    assert worn == pytest.approx([0.9 ** (i + 1) for i in range(5)])
+    m = model()
+    assert m.p.warning_wear == 0.0 and warned_weeks(m, 5) == [1.0] * 5
+    # an uprising bears the warning out: no wear
+    m = model(warning_wear=0.1)
+    set_street(m, 1.5, 1.0)
+    m.uprising_on = True
+    m.ruler.warning = True
+    m.kremlin.read_unrest()
+    assert m.kremlin.warning_credence == 1.0
+
+
+def test_a_worn_warning_moves_moscows_perceived_risk_less():
+    fresh, worn = model(warning_wear=0.2), model(warning_wear=0.2)
+    warned_weeks(worn, 4)  # credence 0.8^4 before the next warning
+    risks = []
+    for m in (fresh, worn):
+        set_street(m, 0.3, 1.0)
+        m.ruler.warning = True
+        m.kremlin.read_unrest()
+        risks.append(m.kremlin.instability)
+    assert risks[1] < risks[0]
+    assert risks[0] == pytest.approx(0.3 * (1 + fresh.p.warning_risk))
+
+
+def test_warning_credence_is_a_series_and_with_the_lever_off_the_wear_does_not_matter():
+    runs = [
+        run_model("belarus", {**SMALL, "mech_warning": False, "warning_wear": w}, 4, 12)
+        for w in (0.0, 0.2)
+    ]
+    assert "warning_credence" in runs[0].series.columns
+    assert (runs[0].series["warning_credence"] == 1.0).all()
+    a, b = (r.series.drop(columns=["date"]) for r in runs)
+    assert a.equals(b)

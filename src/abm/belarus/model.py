@@ -84,6 +84,8 @@ SERIES = (
     "pressure",
     "hardship",
     "nato_credibility",
+    "excuse_used",  # 1 in a week Lukashenko used the NATO excuse (mechanism 6)
+    "warning",  # 1 in a week Lukashenko warned Moscow (mechanism 7)
     "indispensability",
     "odds",
     "hazard",
@@ -122,6 +124,7 @@ SERIES = (
     "in_power",
     "purges",
     "instability",  # Moscow's perceived risk of instability in Belarus
+    "warning_credence",  # Moscow's credence in his warnings (1 unless warning_wear > 0)
     "absorbed",  # 1 from the week the run's politics ended (a collapse), else 0
     "coup_round",  # week of the substitution attempt under way (0: none)
     "coup_moscow_share",  # Moscow's share of the committed capital-weighted capacity
@@ -435,6 +438,8 @@ def _reporter(name: str):
         "pressure": lambda m: m.kremlin.pressure,
         "hardship": lambda m: m.citizens.hardship,
         "nato_credibility": lambda m: m.ruler.nato_credibility,
+        "excuse_used": lambda m: int(m.ruler.excuse_used),
+        "warning": lambda m: int(m.ruler.warning),
         "indispensability": lambda m: m.kremlin.indispensability,
         "odds": lambda m: m.kremlin.odds,
         "hazard": lambda m: m.kremlin.hazard,
@@ -454,6 +459,7 @@ def _reporter(name: str):
         "in_power": lambda m: int(m.ruler.in_power),
         "purges": lambda m: m.ruler.purges,
         "instability": lambda m: m.kremlin.instability,
+        "warning_credence": lambda m: m.kremlin.warning_credence,
         "absorbed": lambda m: int(m.absorbed),
         "coup_round": lambda m: m.security.coup_round,
         "coup_moscow_share": lambda m: m.security.coup_moscow_share,

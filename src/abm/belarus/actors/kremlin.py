@@ -11,8 +11,9 @@ Moscow of Belarus's full military support; ``docs/ODD.md`` section 8.2 has the s
 - "another popular uprising in Belarus may not be containable ... could endanger the
   survival of the Union State" -> pressing costs more the more unstable Belarus looks
   (``perceived_instability``), and Lukashenko's warnings (mechanism 7) raise that perceived
-  risk in proportion to the unrest behind them. The demand is the level that maximises
-  value minus the cost of pressing (``demanded_support``).
+  risk in proportion to the unrest behind them, weighed by Moscow's credence in them, which
+  warnings nothing bears out wear (``warning_credence_step``, cry-wolf; off by default). The
+  demand is the level that maximises value minus the cost of pressing (``demanded_support``).
 - "Putin could replace Lukashenko with a more dependable loyalist if he becomes sufficiently
   exasperated" / "he is indispensable" / "as desperation mounts in Moscow, the Kremlin may be
   more willing to take greater risks" -> the gamble (``substitution_margin``): keep him (the
@@ -81,15 +82,26 @@ def troop_value(p: Values, desperation: float, counteroffensive: float, annexed:
     return p.demand_base + p.demand_desperation * desperation + doctrine
 
 
-def perceived_instability(p: Values, unrest: float, warned: bool) -> float:
+def perceived_instability(p: Values, unrest: float, warned: bool, credence: float = 1.0) -> float:
     """Moscow's perceived risk of instability in Belarus, in [0, 1]: the unrest it sees
     (turnout over what the loyal forces can contain, capped at 1), raised by
-    (1 + warning_risk) when Lukashenko warned (mechanism 7). A warning is worth what the
-    unrest behind it is worth: in a quiet week it moves little."""
+    (1 + warning_risk x credence) when Lukashenko warned (mechanism 7), ``credence`` in
+    [0, 1] Moscow's belief in his warnings (``warning_credence_step``). A warning is worth
+    what the unrest behind it is worth: in a quiet week it moves little."""
     risk = min(1.0, max(0.0, unrest))
     if warned and p.mech_warning:
-        risk = min(1.0, risk * (1.0 + p.warning_risk))
+        risk = min(1.0, risk * (1.0 + p.warning_risk * credence))
     return risk
+
+
+def warning_credence_step(p: Values, credence: float, warned: bool, borne_out: bool) -> float:
+    """Moscow's credence in Lukashenko's warnings after a week (mechanism 7, cry-wolf): a
+    warning no uprising bears out (``warned`` and not ``borne_out``) cuts it by the factor
+    (1 - warning_wear); any other week (he was silent, or an uprising is on) it recovers
+    toward 1 by warning_recovery x (1 - credence). With warning_wear = 0 it stays at 1."""
+    if warned and not borne_out:
+        return credence * (1.0 - p.warning_wear)
+    return credence + p.warning_recovery * (1.0 - credence)
 
 
 def demanded_support(
@@ -257,6 +269,7 @@ class Kremlin(mesa.Agent):
         self.value = 0.0  # troop_value this week (levels Moscow would demand at no risk)
         self.demand = 0.0
         self.instability = 0.0  # perceived instability risk (warning-amplified)
+        self.warning_credence = 1.0  # belief in his warnings (worn by unconfirmed ones)
         self.unrest = CALM
         self.exasperation = p.exasperation_initial
         self.dependence = p.dependence_base
@@ -303,11 +316,17 @@ class Kremlin(mesa.Agent):
 
     def read_unrest(self) -> None:
         """Whose unrest Moscow sees (last week's state): the perceived instability risk (with
-        last week's warning, mechanism 7), its pro-Western and pro-Russian parts (by the
-        orientation of the active), and the army's mutinied share."""
+        last week's warning at the credence his past warnings earned, mechanism 7), its
+        pro-Western and pro-Russian parts (by the orientation of the active), and the army's
+        mutinied share. Then the credence is updated: the warning is borne out if an
+        uprising is on."""
         p, m = self.p, self.model
         unrest = m.turnout / max(1e-9, m.uprising_threshold)
-        self.instability = perceived_instability(p, unrest, m.ruler.warning)
+        warned = m.ruler.warning
+        self.instability = perceived_instability(p, unrest, warned, self.warning_credence)
+        self.warning_credence = warning_credence_step(
+            p, self.warning_credence, warned, m.uprising_on
+        )
         pw = self.pro_western_share()
         self.unrest = Unrest(
             pro_western=self.instability * pw,

@@ -199,6 +199,31 @@ KREMLIN_PARAMS: list[Param] = [
         group="kremlin",
     ),
     real(
+        "warning_wear",
+        0.0,
+        "share of Moscow's credence in Lukashenko's warnings lost per week he warns and no "
+        "uprising bears the warning out (mechanism 7): risk = unrest x (1 + warning_risk x "
+        "credence); 0 = warnings never wear (cry-wolf off)",
+        "1/week",
+        0.0,
+        0.2,
+        source=ART + ": 'Lukashenko may also be warning Putin that another popular uprising "
+        "in Belarus may not be containable'; assumption: a warning that nothing bears out "
+        "is discounted (cry-wolf), at a rate nothing observed informs",
+        group="kremlin",
+    ),
+    real(
+        "warning_recovery",
+        0.02,
+        "weekly recovery of Moscow's credence in his warnings toward 1 in any week that is "
+        "not an unconfirmed warning (he is silent, or an uprising bears him out)",
+        "1/week",
+        0.0,
+        1.0,
+        source="assumption (cry-wolf; the same order as nato_recovery)",
+        group="kremlin",
+    ),
+    real(
         "sub_opportunity",
         0.08,
         "weekly probability that Moscow weighs a substitution at all (a plot needs a window: "
