@@ -122,7 +122,8 @@ def substitution_risk(
         return 0.0 if np.ndim(odds) == 0 else np.zeros(np.shape(odds))
     o = np.asarray(odds, dtype=float)
     h = attempt_hazard(p, b, gap, o[..., None], annoyance)
-    risk = (1.0 - (1.0 - h) ** p.planning_horizon) @ b.resolve * o
+    # an explicit sum, not ``@``: BLAS kernels differ between builds in their last bits
+    risk = np.sum((1.0 - (1.0 - h) ** p.planning_horizon) * b.resolve, axis=-1) * o
     return float(risk) if risk.ndim == 0 else risk
 
 

@@ -57,7 +57,7 @@ class Beliefs:
 
     @property
     def resolve_mean(self) -> float:
-        return float(self.resolve @ self.types)
+        return float(np.sum(self.resolve * self.types))  # not @: BLAS builds differ in bits
 
     @property
     def loss_mean(self) -> float:
