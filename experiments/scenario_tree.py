@@ -65,11 +65,26 @@ def one_branch(tree: str, seed: int, n_citizens: int, steps: int | None, posteri
 
 def run_trees(seeds: int, n_citizens: int, steps: int | None, work: Path, workers: int) -> tuple:
     """Every (tree, seed) not yet in ``work``, stored one JSON file each as it finishes."""
-    work.mkdir(parents=True, exist_ok=True)
-    size = {"n_citizens": n_citizens, "steps": steps, "posterior": str(pc.POSTERIOR)}
+    from abm import catalog
+    from abm.sweep.version import code_version
+
+    code = code_version(catalog.get("belarus").params)
+    size = {
+        "n_citizens": n_citizens,
+        "steps": steps,
+        "posterior": str(pc.POSTERIOR),
+        "git_commit": code["git_commit"],
+        "param_schema_sha256": code["param_schema_sha256"],
+    }
     stamp = work / "size.json"
     if stamp.exists() and json.loads(stamp.read_text()) != size:
-        raise SystemExit(f"{work} holds runs of another size ({stamp.read_text()}); use --work")
+        # runs of another size or other code: set aside (nothing deleted), start afresh
+        n = 1
+        while (aside := work.with_name(f"{work.name}.stale-{n}")).exists():
+            n += 1
+        work.rename(aside)
+        print(f"{work} held runs of other code or size: set aside as {aside}", flush=True)
+    work.mkdir(parents=True, exist_ok=True)
     if not stamp.exists():
         stamp.write_text(json.dumps(size))
     todo = [
