@@ -18,6 +18,10 @@ is checked first. Default: refuse, naming the points that lack runs or hold NaN.
 - ``"mean"``: as ``"replicates"``, and a point with no usable replicate takes the mean of all
   other points' values. This pulls every index toward zero (the filled points carry no
   parameter signal); use it only when few points are missing.
+
+Two analyses need no designed sample: ``given_data`` (SALib's delta and PAWN, for correlated
+inputs such as a posterior's draws) and ``variance_split`` (how much of an output's variance
+is parameters and how much seeds, from draws x replicate seeds).
 """
 
 from __future__ import annotations
