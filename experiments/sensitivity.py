@@ -190,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sweeps = pc.Sweeps()
 
     # (a) Morris over the priors
-    sweeps.run(morris_spec(size), work / "morris", args.workers)
+    run(sweeps, morris_spec(size), work / "morris", args.workers)
     morris = sa.morris(load(work / "morris"), list(OUTPUTS), num_resamples=500, seed=1)
     rank = top_parameters(morris, size.top_k)
     morris = morris.merge(rank[["param"]].assign(rank=rank.index + 1), on="param", how="left")
@@ -201,15 +201,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     top = list(rank.loc[rank["selected"], "param"])
 
     # (b) Sobol over the top k
-    sweeps.run(sobol_spec(size, top), work / "sobol", args.workers)
+    run(sweeps, sobol_spec(size, top), work / "sobol", args.workers)
     sobol = sa.sobol(load(work / "sobol"), list(OUTPUTS), num_resamples=500, seed=1)
     pc.write_table(sobol, out / "sobol.csv")
 
     # (c) and (d) over the posterior
-    runs = sweeps.run(posterior_spec(size), work / "posterior", args.workers)
+    runs = run(sweeps, posterior_spec(size), work / "posterior", args.workers)
     runs = runs.sort_values(["point_id", "replicate"], ignore_index=True)
     y = outputs_of(runs)
-    estimated, kept = pc.estimated_and_kept()
+    estimated, _ = pc.estimated_and_kept()
     drawn = [
         c.removeprefix("param_")
         for c in runs.columns
@@ -229,13 +229,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     pc.write_table(gd, out / "given_data.csv")
     split = sa.variance_split(y, runs["point_id"], boot=2000, seed=1)
     pc.write_table(split, out / "variance_split.csv")
+    population = float((runs["people_per_agent"] * size.n_citizens).median())
     corr = x.corr(method="spearman")
     off = corr.where(~np.eye(len(corr), dtype=bool)).abs()
 
     figures = draw(morris, sobol, gd, split, out / "figures")
-    write_readme(out, size, sweeps, morris, rank, sobol, gd, split, off, figures, kept, argv)
+    write_readme(out, size, sweeps, morris, rank, sobol, gd, split, off, figures, population, argv)
     print(f"wrote {out}", flush=True)
     return 0
+
+
+def run(sweeps: pc.Sweeps, spec, folder: Path, workers: int) -> pd.DataFrame:
+    """``sweeps.run``, with the wall time of every session that ran runs into the folder
+    (a rerun that only redoes the analysis would otherwise count ~0 s)."""
+    from abm.sweep.read import SweepFolder
+
+    runs = sweeps.run(spec, folder, workers)
+    sessions = SweepFolder(folder).manifest.get("sessions", [])
+    sweeps.wall_s[spec.name] = sum(float(s.get("wall_s", 0.0)) for s in sessions)
+    return runs
 
 
 def outputs_of(runs: pd.DataFrame) -> pd.DataFrame:
@@ -345,9 +357,13 @@ def _f(v: float, nd: int = 2) -> str:
     return "n/a" if not np.isfinite(v) else f"{v:.{nd}f}"
 
 
-def write_readme(out, size, sweeps, morris, rank, sobol, gd, split, off, figures, kept, argv):
+def write_readme(out, size, sweeps, morris, rank, sobol, gd, split, off, figures, population, argv):
+    turnout = float(split.set_index("output").loc[CONTINUOUS, "mean"])
     lines = [
-        f"Baseline, {size.steps} weeks, {size.n_citizens:,} citizen agents.",
+        f"Baseline, {size.steps} weeks, {size.n_citizens:,} citizen agents. Outcomes are "
+        "indicators (did it happen within the horizon); the peak protest turnout is a share "
+        f"of the population (mean over the posterior runs {turnout:.2%}, about "
+        f"{turnout * population:,.0f} people of {population:,.0f}).",
         "",
         f"**Parameters against seeds** ({size.draws} posterior draws x {size.seeds} seeds; "
         "share of each output's variance between draws, corrected for the draw means' own "
@@ -432,8 +448,9 @@ def write_readme(out, size, sweeps, morris, rank, sobol, gd, split, off, figures
   as a common one.
 - The Morris and Sobol inputs are independent uniforms over the priors (log-scale ones in
   log10), as Sobol assumes; `legitimacy_shock` is left out (a dated shock of the 2020 history,
-  absent from the baseline). Parameters not varied are at their declared defaults, which for
-  some lie outside their prior (`abm.priors.defaults_outside`).
+  absent from the baseline; the posterior's draws of it do not enter the baseline runs
+  either). Parameters not varied are at their declared defaults, which for some lie outside
+  their prior (`abm.priors.defaults_outside`).
 - The posterior's inputs are correlated (largest absolute Spearman correlation between two
   of the given-data inputs: {np.nanmax(off.to_numpy()):.2f}). Given-data indices then say
   how much knowing one input tells about the output as the posterior co-varies them: part
