@@ -265,7 +265,8 @@ def _grid(n: int):
 
     cols = 3
     rows = -(-n // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.6 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 4.2 * rows), squeeze=False)
+    fig.subplots_adjust(hspace=0.45, wspace=0.6)
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     return fig, axes.flat
@@ -296,6 +297,13 @@ def draw(morris, sobol, gd, split, fig_dir: Path, shown: int = 10) -> list[str]:
     fig, axes = _grid(len(OUTPUTS))
     for ax, o in zip(axes, OUTPUTS, strict=False):
         t = sobol[sobol["output"] == o]
+        if t["S1"].isna().all():
+            note = t["note"].fillna("").iloc[0] if len(t) else ""
+            what = "never happened" if note == "constant (0)" else note or "no index"
+            ax.text(0.5, 0.5, f"{what} in these runs:\nno variance to apportion", ha="center")
+            ax.set_title(LABEL[o], fontsize=9)
+            ax.set_axis_off()
+            continue
         pos = np.arange(len(t))
         ax.barh(pos - 0.2, t["S1"], 0.4, xerr=t["S1_conf"], label="S1", color="#4C72B0")
         ax.barh(pos + 0.2, t["ST"], 0.4, xerr=t["ST_conf"], label="ST", color="#DD8452")
@@ -319,21 +327,21 @@ def draw(morris, sobol, gd, split, fig_dir: Path, shown: int = 10) -> list[str]:
     ax.set_yticks(pos, [LABEL[o] for o in s.index])
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of the outcome's variance over the posterior (95 % bootstrap CI)")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     ax.set_title("Parameters against seeds")
     paths += save(fig, str(fig_dir / "variance_split"))
 
     fig, axes = _grid(len(OUTPUTS))
     p = gd[gd["method"] == "pawn"]
     for ax, o in zip(axes, OUTPUTS, strict=False):
-        t = p[p["output"] == o].sort_values("median")
-        floor = t.loc[t["param"] == DUMMY, "median"]
+        t = p[p["output"] == o].sort_values("mean")
+        floor = t.loc[t["param"] == DUMMY, "mean"]
         t = t[t["param"] != DUMMY]
-        ax.barh(t["param"], t["median"], color=np.where(t["estimated"], "#4C72B0", "#8C8C8C"))
+        ax.barh(t["param"], t["mean"], color=np.where(t["estimated"], "#4C72B0", "#8C8C8C"))
         ax.errorbar(
-            t["median"],
+            t["mean"],
             t["param"],
-            xerr=[t["median"] - t["minimum"], t["maximum"] - t["median"]],
+            xerr=[t["mean"] - t["minimum"], t["maximum"] - t["mean"]],
             fmt="none",
             ecolor="k",
             capsize=2,
@@ -343,7 +351,7 @@ def draw(morris, sobol, gd, split, fig_dir: Path, shown: int = 10) -> list[str]:
             ax.axvline(floor.iloc[0], color="#C44E52", ls="--", lw=1, label="dummy (noise floor)")
             ax.legend(fontsize=6)
         ax.set_title(LABEL[o], fontsize=9)
-        ax.set_xlabel("PAWN KS distance (median; bar: min-max over slices)")
+        ax.set_xlabel("PAWN KS distance (mean over slices; whiskers: min-max)")
         ax.tick_params(axis="y", labelsize=7)
     fig.suptitle("Given-data PAWN over the posterior (blue: estimated, grey: Morris top)")
     paths += save(fig, str(fig_dir / "pawn_posterior"))
@@ -406,6 +414,11 @@ def write_readme(out, size, sweeps, morris, rank, sobol, gd, split, off, figures
     ]
     for o in OUTPUTS:
         t = sobol[sobol["output"] == o].set_index("param")
+        if t["note"].fillna("").str.startswith("constant").all():
+            value = t["note"].iloc[0].removeprefix("constant (").rstrip(")")
+            what = "never happened" if value == "0" else f"always {value}"
+            lines.append(f"| {LABEL[o]} | - | {what} in these runs: no variance to apportion |")
+            continue
         cells = [
             f"{_f(t.loc[p, 'S1'])}±{_f(t.loc[p, 'S1_conf'])} / "
             f"{_f(t.loc[p, 'ST'])}±{_f(t.loc[p, 'ST_conf'])}"
@@ -414,19 +427,23 @@ def write_readme(out, size, sweeps, morris, rank, sobol, gd, split, off, figures
         lines.append(f"| {LABEL[o]} | {_f(t['noise_share'].iloc[0])} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "**Given data over the posterior** (PAWN median KS distance; the dummy's is the noise "
-        "floor; delta's S1 = Var(E[y | x]) / Var(y) as the posterior co-varies the inputs):",
+        "**Given data over the posterior**, top 3 per output by PAWN (KS distance between the "
+        "output's distribution and its distribution in a tenth of an input's range, mean over "
+        "the slices: for a 0/1 outcome the median sits on a few discrete values, so the mean "
+        "ranks), with the given-data S1 = Var(E[y | x]) / Var(y) as the posterior co-varies "
+        "the inputs [± 95 % CI], and delta for the continuous output; the dummy input's PAWN "
+        "is the noise floor:",
         "",
     ]
     for o in OUTPUTS:
         p = gd[(gd["method"] == "pawn") & (gd["output"] == o)].set_index("param")
         d = gd[(gd["method"] == "delta") & (gd["output"] == o)].set_index("param")
-        if p["median"].isna().all():
+        if p["mean"].isna().all():
             lines.append(f"- {LABEL[o]}: constant over the posterior runs (no index)")
             continue
-        real = p.drop(index=DUMMY).sort_values("median", ascending=False).head(3)
+        real = p.drop(index=DUMMY).sort_values("mean", ascending=False).head(3)
         text = "; ".join(
-            f"`{name}` {r['median']:.2f} (S1 {_f(d.loc[name, 'S1'])}±{_f(d.loc[name, 'S1_conf'])}"
+            f"`{name}` {r['mean']:.2f} (S1 {_f(d.loc[name, 'S1'])}±{_f(d.loc[name, 'S1_conf'])}"
             + (
                 f", delta {_f(d.loc[name, 'delta'])}±{_f(d.loc[name, 'delta_conf'])}"
                 if np.isfinite(d.loc[name, "delta"])
@@ -435,7 +452,7 @@ def write_readme(out, size, sweeps, morris, rank, sobol, gd, split, off, figures
             + ")"
             for name, r in real.iterrows()
         )
-        lines.append(f"- {LABEL[o]}: {text}; dummy floor {p.loc[DUMMY, 'median']:.2f}")
+        lines.append(f"- {LABEL[o]}: {text}; dummy floor {p.loc[DUMMY, 'mean']:.2f}")
 
     caveats = f"""- Sobol at reduced size: N = {size.sobol_n} base samples over {size.top_k}
   parameters ({size.sobol_n * (size.top_k + 2)} points) gives wide intervals; read S1 and ST
@@ -443,9 +460,14 @@ def write_readme(out, size, sweeps, morris, rank, sobol, gd, split, off, figures
   deflated) by replicate noise: the seed-noise share in the table is that part (docs in
   `abm.analysis.sensitivity`). Negative S1 within its interval is 0.
 - Morris with one seed per point: a 0/1 outcome's elementary effect is -1/Δ, 0 or +1/Δ, so
-  mu* carries seed noise; r = {size.trajectories} trajectories make the ranking coarse. The
-  top k is chosen by mu* relative to each output's largest, so a rare outcome counts as much
-  as a common one.
+  mu* carries seed noise (at a point where the outcome's probability is p, an inert
+  parameter's effect is nonzero with probability 2p(1-p)); one seed a point cannot say how
+  much, so the 0/1 outcomes' mu* are upper bounds on the parameters' own effects. With r =
+  {size.trajectories} trajectories many parameters tie (mu* in steps of 1/(rΔ) = 0.19) and
+  the ranking is coarse; the top k is chosen by mu* relative to each output's largest (ties
+  broken by name), so a rare outcome counts as much as a common one. The Sobol stage's
+  seed-noise share and the posterior's split measure the seeds' part. `--full` (r = 20) is
+  the size to read a ranking from.
 - The Morris and Sobol inputs are independent uniforms over the priors (log-scale ones in
   log10), as Sobol assumes; `legitimacy_shock` is left out (a dated shock of the 2020 history,
   absent from the baseline; the posterior's draws of it do not enter the baseline runs
