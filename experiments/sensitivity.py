@@ -241,12 +241,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(sweeps: pc.Sweeps, spec, folder: Path, workers: int) -> pd.DataFrame:
     """``sweeps.run``, with the wall time of every session that ran runs into the folder
-    (a rerun that only redoes the analysis would otherwise count ~0 s)."""
+    (a rerun that only redoes the analysis would otherwise count ~0 s; its own session,
+    which ran none, is not counted)."""
     from abm.sweep.read import SweepFolder
 
     runs = sweeps.run(spec, folder, workers)
     sessions = SweepFolder(folder).manifest.get("sessions", [])
-    sweeps.wall_s[spec.name] = sum(float(s.get("wall_s", 0.0)) for s in sessions)
+    sweeps.wall_s[spec.name] = sum(
+        float(s.get("wall_s", 0.0)) for s in sessions if s.get("done", 0) or s.get("failed", 0)
+    )
     return runs
 
 
