@@ -119,3 +119,108 @@ def test_morris_ranks_the_driving_parameter_first(known_results):
     # X is the sampler's matrix from design.parquet, row per point_id
     sampled = known_answers.make_design("morris", dict.fromkeys("abc", (0.0, 1.0)), 40, seed=2).x
     assert np.allclose(res.points.sort_values("point_id")["x_a"], sampled[:, 0])
+
+
+# -- given-data indices and the parameters/seeds split: known answers ------------------------
+
+
+def correlated_sample(n: int = 600, seed: int = 3):
+    """x1, x2 correlated (rho ~ 0.5) and x3 independent; y reads x1 only."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    x1 = rng.random(n)
+    x2 = np.clip(0.5 * x1 + 0.5 * rng.random(n), 0, 1)
+    x3 = rng.random(n)
+    x = pd.DataFrame({"x1": x1, "x2": x2, "x3": x3})
+    y = pd.DataFrame(
+        {
+            "level": np.sin(3 * x1) + 0.1 * rng.standard_normal(n),
+            "event": (rng.random(n) < 0.1 + 0.8 * x1).astype(float),
+        }
+    )
+    return x, y
+
+
+@pytest.mark.parametrize("method", ["delta", "pawn"])
+def test_given_data_finds_the_only_input_the_output_reads(method):
+    from abm.analysis.sensitivity import DUMMY, given_data
+
+    x, y = correlated_sample()
+    table = given_data(x, y, method, num_resamples=30)
+    key = "delta" if method == "delta" else "median"
+    for out in ("level", "event") if method == "pawn" else ("level",):
+        t = table[table["output"] == out].set_index("param")
+        assert t[key].idxmax() == "x1"
+        floor = t.loc[DUMMY, key]
+        assert t.loc["x1", key] > 3 * floor  # far above the noise floor
+        assert t.loc["x3", key] < 2 * floor + 0.05  # the independent input ~ the floor
+        # x2 borrows some of x1's signal through their correlation: between the two
+        assert t.loc["x3", key] < t.loc["x2", key] < t.loc["x1", key]
+    if method == "delta":
+        ev = table[table["output"] == "event"].set_index("param")
+        assert ev["delta"].isna().all() and ev["note"].str.contains("two-valued").all()
+        assert ev["S1"].idxmax() == "x1" and ev.loc["x1", "S1"] > 0.12  # true S1 = 0.21
+        assert abs(ev.loc["x3", "S1"]) < 0.1
+
+
+def test_given_data_refuses_bad_input():
+    import pandas as pd
+
+    from abm.analysis.sensitivity import given_data
+
+    x, y = correlated_sample(100)
+    with pytest.raises(SensitivityError, match="method='sobol'; allowed: delta, pawn"):
+        given_data(x, y, "sobol")
+    with pytest.raises(SensitivityError, match=r"input\(s\) c are constant"):
+        given_data(x.assign(c=1.0), y, "pawn")
+    with pytest.raises(SensitivityError, match="x has 100 rows and y 99"):
+        given_data(x, y.iloc[:99], "pawn")
+    t = given_data(x, pd.DataFrame({"never": np.zeros(100)}), "pawn")
+    assert t["median"].isna().all() and (t["note"] == "constant (0)").all()
+
+
+def test_variance_split_recovers_a_known_split_and_corrects_for_few_seeds():
+    import pandas as pd
+
+    from abm.analysis.sensitivity import variance_split
+
+    rng = np.random.default_rng(5)
+    draws, reps = 400, 4
+    group = np.repeat(np.arange(draws), reps)
+    mu = rng.standard_normal(draws)  # parameters' part: variance 1
+    y = pd.DataFrame(
+        {
+            "quarter": mu[group] + np.sqrt(3.0) * rng.standard_normal(draws * reps),  # 1 / 4
+            "seeds_only": rng.standard_normal(draws * reps),  # 0
+        }
+    )
+    # a 0/1 outcome whose probability is Beta(2, 6) across draws: known split
+    p = rng.beta(2.0, 6.0, draws)
+    y["event"] = (rng.random(draws * reps) < p[group]).astype(float)
+    a, b = 2.0, 6.0
+    m = a / (a + b)
+    var_p = a * b / ((a + b) ** 2 * (a + b + 1))
+    true_event = var_p / (m * (1 - m))
+    t = variance_split(y, group, boot=500).set_index("output")
+    q = t.loc["quarter"]
+    assert abs(q["param_share"] - 0.25) < 0.06 and q["low"] < 0.25 < q["high"]
+    assert q["high"] - q["low"] < 0.2
+    assert abs(q["variance"] - 4.0) < 0.5 and abs(q["within"] - 3.0) < 0.3
+    assert q["param_share"] + q["seed_share"] == pytest.approx(1.0)
+    e = t.loc["event"]
+    assert e["low"] < true_event < e["high"]
+    s = t.loc["seeds_only"]
+    # uncorrected, R = 4 seeds leave ~1/(R+1) = 0.2 of pure noise in the draw means
+    assert abs(s["uncorrected_share"] - 0.2) < 0.05
+    assert s["param_share"] < 0.05 and s["low"] == 0.0
+
+
+def test_variance_split_refuses_single_replicates():
+    import pandas as pd
+
+    from abm.analysis.sensitivity import variance_split
+
+    y = pd.DataFrame({"a": [0.0, 1.0, 1.0, 0.0, 1.0]})
+    with pytest.raises(SensitivityError, match=r"1 draw\(s\) have fewer than 2 replicates"):
+        variance_split(y, [0, 0, 1, 1, 2])

@@ -18,6 +18,10 @@ is checked first. Default: refuse, naming the points that lack runs or hold NaN.
 - ``"mean"``: as ``"replicates"``, and a point with no usable replicate takes the mean of all
   other points' values. This pulls every index toward zero (the filled points carry no
   parameter signal); use it only when few points are missing.
+
+Two analyses need no designed sample: ``given_data`` (SALib's delta and PAWN, for correlated
+inputs such as a posterior's draws) and ``variance_split`` (how much of an output's variance
+is parameters and how much seeds, from draws x replicate seeds).
 """
 
 from __future__ import annotations
@@ -349,3 +353,224 @@ def _numeric_columns(results: Results) -> list[str]:
         and not c.startswith("week_")
         and pd.api.types.is_numeric_dtype(results.runs[c])
     ]
+
+
+# -- given data: indices from any sample of (possibly correlated) inputs ---------------------
+
+GIVEN_DATA_METHODS = ("delta", "pawn")
+#: Columns each given-data method reports per (output, parameter).
+GIVEN_DATA_COLUMNS = {
+    "delta": ("delta", "delta_conf", "S1", "S1_conf"),
+    "pawn": ("minimum", "mean", "median", "maximum", "CV"),
+}
+#: The name of the dummy input appended to X: an independent uniform that no output reads,
+#: whose index is the estimator's noise floor at this sample size.
+DUMMY = "(dummy)"
+
+
+def given_data(
+    x: pd.DataFrame,
+    y: pd.DataFrame,
+    method: str = "delta",
+    *,
+    num_resamples: int = 100,
+    conf_level: float = 0.95,
+    slices: int = 10,
+    seed: int = 1,
+    dummy: bool = True,
+) -> pd.DataFrame:
+    """Given-data sensitivity indices of each column of ``y`` to each column of ``x`` (one
+    row per sample: runs, or design points), through SALib; one row per (output, parameter).
+
+    Unlike Sobol and Morris these need no designed sample: any draw of the inputs will do,
+    including a posterior's, whose inputs are correlated. An index then measures how much
+    knowing that input alone tells about the output *as the inputs co-vary in the sample*:
+    part of it may be borrowed from inputs correlated with it, so the indices do not add up
+    and a large one is not proof of a causal channel.
+
+    - ``"delta"``: SALib ``delta.analyze`` (Borgonovo's moment-independent delta, Plischke
+      et al. 2013's given-data estimator with bias reduction, ``raw`` mode: the sample as
+      drawn, bootstrap interval ``delta_conf``), and its given-data first-order Sobol
+      index ``S1`` (the correlation ratio Var(E[y | x_i]) / Var(y), ``S1_conf``). Delta
+      compares densities of y in slices of x_i, and SALib skips a slice in which y is
+      constant: for a 0/1 output that drops the slices that carry the signal (all-zero
+      slices), so delta is reported only for an output with more than two distinct values
+      (NaN, with a note, otherwise); ``S1`` is kept for every output.
+    - ``"pawn"``: SALib ``pawn.analyze``: the Kolmogorov-Smirnov distance between y's
+      distribution and its distribution in each of ``slices`` quantile slices of x_i;
+      minimum, mean, median (the usual index), maximum and CV across slices. For a 0/1
+      output the distance in a slice is |P(y | slice) - P(y)|.
+
+    With ``dummy`` an independent uniform input ``(dummy)`` (seeded) is added: its index is
+    what sampling noise alone gives at this sample size, the floor a real input must clear.
+    A constant output gets NaN indices and a note; a constant input is refused.
+    """
+    from SALib.analyze import delta as delta_analyze
+    from SALib.analyze import pawn as pawn_analyze
+
+    if method not in GIVEN_DATA_METHODS:
+        raise SensitivityError(f"method={method!r}; allowed: {', '.join(GIVEN_DATA_METHODS)}")
+    if len(x) != len(y):
+        raise SensitivityError(f"x has {len(x)} rows and y {len(y)}; one row per sample each")
+    if len(x) < 2 * slices:
+        raise SensitivityError(
+            f"{len(x)} samples for {slices} slices; given-data indices need at least "
+            f"{2 * slices} (two per slice), and a few hundred to be useful"
+        )
+    xm = x.to_numpy(dtype=float)
+    if not np.isfinite(xm).all():
+        bad = [c for c in x.columns if not np.isfinite(x[c].to_numpy(dtype=float)).all()]
+        raise SensitivityError(f"input(s) {', '.join(bad)} hold NaN or infinite values")
+    constant = [c for c in x.columns if np.ptp(x[c].to_numpy(dtype=float)) == 0.0]
+    if constant:
+        raise SensitivityError(
+            f"input(s) {', '.join(constant)} are constant over the sample; drop them (a "
+            "constant input has no index)"
+        )
+    names = [str(c) for c in x.columns]
+    if dummy:
+        rng = np.random.default_rng(seed)
+        xm = np.column_stack([xm, rng.random(len(xm))])
+        names.append(DUMMY)
+    prob = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    cols = GIVEN_DATA_COLUMNS[method]
+    rows = []
+    for out in y.columns:
+        v = y[out].to_numpy(dtype=float)
+        if not np.isfinite(v).all():
+            raise SensitivityError(
+                f"output {out!r} holds NaN at {int((~np.isfinite(v)).sum())} of {len(v)} "
+                "samples; given-data indices need a value at every sample"
+            )
+        if np.ptp(v) == 0.0:
+            rows += [(out, p, *([np.nan] * len(cols)), f"constant ({v[0]:g})") for p in names]
+            continue
+        if method == "pawn":
+            si = pawn_analyze.analyze(prob, xm, v, S=slices, seed=seed)
+            rows += [(out, p, *(float(si[k][j]) for k in cols), "") for j, p in enumerate(names)]
+            continue
+        binary = len(np.unique(v)) <= 2
+        with _quiet():
+            si = delta_analyze.analyze(
+                prob,
+                xm,
+                v,
+                num_resamples=num_resamples,
+                conf_level=conf_level,
+                seed=seed,
+                method="sobol" if binary else "all",
+            )
+        note = "delta not estimated: a two-valued output (see given_data)" if binary else ""
+        for j, p in enumerate(names):
+            d, dc = (np.nan, np.nan) if binary else (si["delta_raw"][j], si["delta_raw_conf"][j])
+            extra = "" if binary else str(si["notes"][j]) if j < len(si["notes"]) else ""
+            rows.append(
+                (
+                    out,
+                    p,
+                    float(d),
+                    float(dc),
+                    float(si["S1"][j]),
+                    float(si["S1_conf"][j]),
+                    "; ".join(s for s in (note, extra) if s),
+                )  # fmt: skip
+            )
+    return pd.DataFrame(rows, columns=["output", "param", *cols, "note"])
+
+
+def _quiet():
+    """SALib's delta warns per input (binning notices) and resets the warning filters
+    itself; what it says also goes to its ``notes``, which the table keeps, so its
+    warnings are recorded and dropped rather than printed."""
+    import warnings
+
+    return warnings.catch_warnings(record=True)
+
+
+# -- the variance of an outcome: parameters against seeds ----------------------------------
+
+
+def variance_split(
+    y: pd.DataFrame,
+    group: Sequence | np.ndarray | pd.Series,
+    *,
+    boot: int = 2000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """How much of each output's variance comes from the parameters and how much from the
+    seeds, from D parameter draws (``group``: the draw of each row of ``y``) with R >= 2
+    seeds each. One row per output.
+
+    By the law of total variance Var(y) = Var_theta(E[y | theta]) + E_theta(Var[y | theta]):
+    the first term is the parameters' part, the second the seeds'. Estimates: ``within`` is
+    the mean over draws of the replicates' variance s2_d (ddof 1), unbiased for the seeds'
+    part; the variance across draws of the draw means m_d also holds each mean's own seed
+    noise s2_d / R_d, so ``between`` = var_d(m_d) - mean_d(s2_d / R_d), unbiased for the
+    parameters' part (it can come out below 0 when the parameters explain nothing; then it
+    is reported as is and the share is clipped to [0, 1]). ``param_share`` = between /
+    (between + within), with a percentile bootstrap interval over draws (the draws are
+    the independent units; a draw keeps its replicates). ``uncorrected_share`` is the share
+    without the correction, which overstates the parameters' part by about 1/(R+1) of the
+    seeds' part.
+    """
+    group = np.asarray(group)
+    if len(group) != len(y):
+        raise SensitivityError(f"group has {len(group)} rows and y {len(y)}; one per run each")
+    codes, uniques = pd.factorize(group, sort=True)
+    counts = np.bincount(codes)
+    if len(uniques) < 2:
+        raise SensitivityError(f"{len(uniques)} draw(s); a split needs at least 2 draws")
+    if counts.min() < 2:
+        few = [uniques[i] for i in np.flatnonzero(counts < 2)][:10]
+        raise SensitivityError(
+            f"{int((counts < 2).sum())} draw(s) have fewer than 2 replicates (e.g. {few}); the "
+            "seeds' part needs at least 2 runs per draw"
+        )
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(uniques), size=(boot, len(uniques)))
+    alpha = (1.0 - confidence) / 2.0
+    rows = []
+    for out in y.columns:
+        v = y[out].to_numpy(dtype=float)
+        if not np.isfinite(v).all():
+            raise SensitivityError(
+                f"output {out!r} holds NaN at {int((~np.isfinite(v)).sum())} of {len(v)} runs"
+            )
+        sums = np.bincount(codes, v)
+        means = sums / counts
+        s2 = np.bincount(codes, (v - means[codes]) ** 2) / (counts - 1)
+        between, within, raw = _split(means, s2, counts)
+        bb = [_split(means[p], s2[p], counts[p]) for p in picks]
+        shares = np.array([_share(b, w) for b, w, _ in bb])
+        rows.append(
+            {
+                "output": out,
+                "draws": len(uniques),
+                "runs": len(v),
+                "mean": float(v.mean()),
+                "variance": between + within,
+                "between": between,
+                "within": within,
+                "param_share": _share(between, within),
+                "low": float(np.nanquantile(shares, alpha)),
+                "high": float(np.nanquantile(shares, 1.0 - alpha)),
+                "seed_share": 1.0 - _share(between, within),
+                "uncorrected_share": _share(raw, within),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _split(means: np.ndarray, s2: np.ndarray, counts: np.ndarray) -> tuple[float, float, float]:
+    """(between corrected, within, between uncorrected) from draw means, variances, sizes."""
+    raw = float(np.var(means, ddof=1))
+    within = float(np.mean(s2))
+    return raw - float(np.mean(s2 / counts)), within, raw
+
+
+def _share(between: float, within: float) -> float:
+    total = between + within
+    if total <= 0.0:
+        return float("nan")
+    return float(min(max(between / total, 0.0), 1.0))
