@@ -12,7 +12,7 @@ the doctrine's effect is a paired difference: the same particle, the same luck, 
 without the doctrine.
 
     .venv/bin/python experiments/doctrine.py          # ~2 min on 2 cores
-    .venv/bin/python experiments/doctrine.py --full   # 100 draws per cell: ~7 min
+    .venv/bin/python experiments/doctrine.py --full   # 200 draws per cell: ~10 min
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ COUNTEROFFENSIVE = (0.0, 0.3, 0.6, 1.0)
 LEVELS = ("demanded_support", "support_level")
 HEADLINE = ("intervention", "substitution_attempt", "substitution", "mutiny", "uprising")
 #: posterior draws per cell, agents, weeks
-SIZES = {"quick": (2, 1_000, 20), "default": (32, 10_000, 104), "full": (100, 10_000, 104)}
+SIZES = {"quick": (2, 1_000, 20), "default": (64, 10_000, 104), "full": (200, 10_000, 104)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -167,7 +167,7 @@ def write_readme(out, runs, shares, effects, levels, sweeps, draws, steps, figur
         finding="\n".join(lines),
         caveats=caveats,
         sweeps=sweeps,
-        full=f"`--full`: 100 draws per cell ({100 * 8:,} runs), about 7 min on 2 cores. "
+        full=f"`--full`: 200 draws per cell ({200 * 8:,} runs), about 10 min on 2 cores. "
         f"This folder: {draws} draws per cell.",
         files=["summary.csv", "effects.csv", *(str(Path(f).relative_to(out)) for f in figures)],
     )
