@@ -13,8 +13,8 @@ and nothing else: same seed, same particle, same past. Two branch weeks: October
 Each (tree, seed) is stored as one JSON file under ``--work`` as it finishes, so an
 interrupted run resumes with only the missing seeds.
 
-    .venv/bin/python experiments/scenario_tree.py          # 48 seeds per tree: ~8 min on 2 cores
-    .venv/bin/python experiments/scenario_tree.py --full   # 200 seeds per tree: ~35 min
+    .venv/bin/python experiments/scenario_tree.py          # 48 seeds per tree: ~2 min on 2 idle cores
+    .venv/bin/python experiments/scenario_tree.py --full   # 200 seeds per tree: ~10 min
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ Equivalent for one tree from the command line (one process):
 ## Size and wall time
 
 {size}
-Full size: `--full`, 200 seeds per tree (800 runs), about 35 min on 2 cores.
+Full size: `--full`, 200 seeds per tree (800 runs), about 10 min on 2 cores.
 
 ## Files
 
