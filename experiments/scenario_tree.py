@@ -13,7 +13,7 @@ and nothing else: same seed, same particle, same past. Two branch weeks: October
 Each (tree, seed) is stored as one JSON file under ``--work`` as it finishes, so an
 interrupted run resumes with only the missing seeds.
 
-    .venv/bin/python experiments/scenario_tree.py          # 48 seeds per tree: ~2 min on 2 idle cores
+    .venv/bin/python experiments/scenario_tree.py          # 48 seeds per tree: ~2 min, 2 idle cores
     .venv/bin/python experiments/scenario_tree.py --full   # 200 seeds per tree: ~10 min
 """
 
