@@ -27,17 +27,7 @@ def probability_lines(
     too few runs are drawn as hollow markers. ``colours`` maps an outcome to its declared
     colour.
     """
-    style.apply()
-    ncols = min(4, len(outcomes))
-    nrows = math.ceil(len(outcomes) / ncols)
-    fig, axes = plt.subplots(
-        nrows,
-        ncols,
-        figsize=(1.9 * ncols + 0.6, 1.8 * nrows + 0.6),
-        sharex=True,
-        sharey=True,
-        squeeze=False,
-    )
+    fig, axes = _outcome_panels(len(outcomes), (1.9, 1.8, 0.6))
     for i, outcome in enumerate(outcomes):
         ax = axes.flat[i]
         t = table[table["outcome"] == outcome].sort_values(param)
@@ -51,12 +41,7 @@ def probability_lines(
         ax.set_title(outcome.replace("_", " "))
         ax.set_ylim(-0.02, 1.02)
         _categorical_ticks(ax, t[param])
-    for ax in axes.flat[len(outcomes) :]:
-        ax.set_visible(False)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("probability (share of runs)")
-    for ax in axes[-1, :]:
-        ax.set_xlabel(xlabel)
+    _label_panels(axes, len(outcomes), xlabel)
     n = int(table.groupby("outcome")["n"].sum().iloc[0])
     fig.suptitle(
         f"Outcome probability by {xlabel} ({n} runs; bands: {confidence:.0%} Wilson intervals; "
@@ -130,6 +115,33 @@ def probability_heatmap(
     return style.save(fig, path_stem)
 
 
+def _outcome_panels(n: int, size: tuple[float, float, float]):
+    """A grid of up to four panels a row, one per outcome, sharing both axes; ``size`` is
+    (width per panel, height per panel, room for the title), in inches."""
+    style.apply()
+    ncols = min(4, n)
+    nrows = math.ceil(n / ncols)
+    w, h, top = size
+    return plt.subplots(
+        nrows,
+        ncols,
+        figsize=(w * ncols + 0.6, h * nrows + top),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+    )
+
+
+def _label_panels(axes, n: int, xlabel: str) -> None:
+    """Hide the panels past the ``n`` outcomes; probability on the left, ``xlabel`` below."""
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("probability (share of runs)")
+    for ax in axes[-1, :]:
+        ax.set_xlabel(xlabel)
+
+
 def _positions(values: pd.Series) -> np.ndarray:
     """Numeric levels plot at their value; categorical ones at 0, 1, 2..."""
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
@@ -163,17 +175,7 @@ def arm_comparison(
     ``table`` is a long outcome table (``outcome``, ``p``, ``low``, ``high``, ``n``) with
     columns ``group`` and ``arm``; levels of ``group`` keep their order of appearance.
     """
-    style.apply()
-    ncols = min(4, len(outcomes))
-    nrows = math.ceil(len(outcomes) / ncols)
-    fig, axes = plt.subplots(
-        nrows,
-        ncols,
-        figsize=(2.1 * ncols + 0.6, 1.9 * nrows + 0.9),
-        sharex=True,
-        sharey=True,
-        squeeze=False,
-    )
+    fig, axes = _outcome_panels(len(outcomes), (2.1, 1.9, 0.9))
     levels = list(dict.fromkeys(table[group]))
     offsets = np.linspace(-0.15, 0.15, len(arms)) if len(arms) > 1 else np.zeros(1)
     for i, outcome in enumerate(outcomes):
@@ -198,12 +200,7 @@ def arm_comparison(
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlim(-0.5, len(levels) - 0.5)
         ax.set_xticks(np.arange(len(levels)), [str(v) for v in levels])
-    for ax in axes.flat[len(outcomes) :]:
-        ax.set_visible(False)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("probability (share of runs)")
-    for ax in axes[-1, :]:
-        ax.set_xlabel(xlabel)
+    _label_panels(axes, len(outcomes), xlabel)
     axes.flat[0].legend(fontsize=7, frameon=False)
     n = int(table["n"].sum() // max(1, len(outcomes)))
     fig.suptitle(
