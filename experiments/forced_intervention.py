@@ -14,6 +14,12 @@ Crossed with the Ukrainian force the expedition would face (``ukraine_strength``
 expedition's size (``deploy_share`` of the army's 46,500). Outcomes count from the entry
 week: P(each) within the horizon and the weeks to it.
 
+The citizens' reaction to the order rests on one tuned weight with no prior range,
+``intervention_legitimacy_pw`` (the legitimacy pro-Western citizens withdraw when the army
+fights). So the autumn-2022 entry is also run over a range of it, a response curve rather
+than one point: what the second fear looks like if the order costs the regime less, or
+nothing (casualties then have to do all of it).
+
     .venv/bin/python experiments/forced_intervention.py          # ~6 min on 2 cores
     .venv/bin/python experiments/forced_intervention.py --full   # 100 draws: ~40 min
 """
@@ -46,6 +52,11 @@ UKRAINE = (30_000, 60_000, 120_000)
 DEPLOY = (0.2, 0.4, 0.7)
 HEADLINE = ("mutiny", "mass_mutiny", "uprising", "ejection", "russian_intervention")
 SIZES = {"quick": (1, 1_000), "default": (16, 10_000), "full": (100, 10_000)}
+#: The tuned weight's response curve: its values (default 0.05), at the autumn-2022 entry
+#: with a middle Ukrainian force and expedition.
+CURVE_PARAM = "intervention_legitimacy_pw"
+CURVE_VALUES = (0.0, 0.025, 0.05, 0.1, 0.15)
+CURVE_AT = {"entry": "2022-10 autumn", "ukraine_strength": 60_000, "deploy_share": 0.4}
 
 
 def specs(draws: int, n_citizens: int, seed: int = 2014) -> dict[str, object]:
@@ -64,6 +75,28 @@ def specs(draws: int, n_citizens: int, seed: int = 2014) -> dict[str, object]:
             vary={"ukraine_strength": UKRAINE, "deploy_share": DEPLOY},
         )
     return out
+
+
+def curve_spec(draws: int, n_citizens: int, seed: int = 2030):
+    """The autumn-2022 entry over ``CURVE_VALUES`` of the tuned weight, the same draws at
+    every value."""
+    step = ENTRIES[CURVE_AT["entry"]]
+    return pc.posterior_spec(
+        f"{NAME}_curve",
+        f"forced entry at history step {step} over {CURVE_PARAM}, {draws} posterior draws, "
+        f"{HORIZON} weeks after",
+        scenario="history",
+        steps=step + HORIZON,
+        draws=draws,
+        seed=seed,
+        fixed={
+            "forced_intervention_week": step,
+            "n_citizens": n_citizens,
+            "ukraine_strength": CURVE_AT["ukraine_strength"],
+            "deploy_share": CURVE_AT["deploy_share"],
+        },
+        vary={CURVE_PARAM: CURVE_VALUES},
+    )
 
 
 def after_entry(runs: pd.DataFrame, step: int) -> pd.DataFrame:
@@ -106,7 +139,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     by_entry = pc.outcome_summary(runs, ["entry"], origin="entry_step")
     pc.write_table(by_entry, out / "by_entry.csv")
     figures = draw(runs, by_entry, out / "figures")
-    write_readme(args, out, everything, runs, by_entry, cells, sweeps, draws, figures, argv)
+    spec = curve_spec(draws, n_citizens)
+    print(f"== {spec.name}: {spec.description}", flush=True)
+    step = ENTRIES[CURVE_AT["entry"]]
+    swept = after_entry(sweeps.run(spec, args.work / "curve", args.workers), step)
+    swept = swept[~swept["ejected_before"]].rename(columns={f"param_{CURVE_PARAM}": CURVE_PARAM})
+    curve = pc.outcome_summary(swept, [CURVE_PARAM], origin="entry_step")
+    pc.write_table(curve, out / "curve.csv")
+    figures += draw_curve(curve, out / "figures")
+    write_readme(args, out, everything, runs, by_entry, cells, curve, sweeps, draws, figures, argv)
     print(f"wrote {out}", flush=True)
     return 0
 
@@ -136,8 +177,39 @@ def draw(runs: pd.DataFrame, by_entry: pd.DataFrame, fig_dir: Path) -> list[str]
     return paths
 
 
+def draw_curve(curve: pd.DataFrame, fig_dir: Path) -> list[str]:
+    from abm.plots.outcomes import probability_lines
+
+    return probability_lines(
+        curve,
+        CURVE_PARAM,
+        "legitimacy pro-Western citizens withdraw when the army fights (default 0.05)",
+        HEADLINE,
+        str(fig_dir / "probability_by_intervention_legitimacy_pw"),
+    )
+
+
+def curve_lines(curve: pd.DataFrame) -> list[str]:
+    """The response curve as a table: each headline outcome at each value of the weight."""
+    head = "| outcome | " + " | ".join(f"{v:g}" for v in CURVE_VALUES) + " |"
+    lines = [
+        "",
+        f"**Response to the tuned weight** `{CURVE_PARAM}` (no prior range; default 0.05), "
+        f"at the autumn-2022 entry with {CURVE_AT['ukraine_strength']:,} Ukrainian troops and "
+        f"an expedition of {CURVE_AT['deploy_share'] * 46_500:,.0f} (`curve.csv`):",
+        "",
+        head,
+        "|---|" + "---|" * len(CURVE_VALUES),
+    ]
+    for o in HEADLINE:
+        t = curve[curve["outcome"] == o].set_index(CURVE_PARAM)
+        cells = [pc.fmt_p(t.loc[v, "p"], t.loc[v, "low"], t.loc[v, "high"]) for v in CURVE_VALUES]
+        lines.append(f"| {o} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def write_readme(
-    args, out, everything, runs, by_entry, cells, sweeps, draws, figures, argv
+    args, out, everything, runs, by_entry, cells, curve, sweeps, draws, figures, argv
 ) -> None:
     def p(entry: str, outcome: str) -> str:
         r = by_entry[(by_entry["entry"] == entry) & (by_entry["outcome"] == outcome)].iloc[0]
@@ -185,6 +257,7 @@ def write_readme(
             "the expedition's size (heatmaps), and at every entry most mutinies "
             f"({np.nanmin(after):.0%}-{np.nanmax(after):.0%}) came with or after an uprising."
         )
+    lines += curve_lines(curve)
     before = everything.groupby("entry")["ejected_before"].mean()
     caveats = f"""- Probabilities are shares of runs, each run a posterior draw with its own seed
   (parameter and seed uncertainty together); brackets are 95 % Wilson intervals of that share.
@@ -197,7 +270,12 @@ def write_readme(
   front and coup blocks kept their priors (below), so these probabilities lean on those
   priors' ranges (docs/ODD.md, parameter table, sources). `results/sensitivity/` shows which.
 {pc.prior_kept_text(set_here=["forced_intervention_week", "ukraine_strength", "deploy_share"])}"""
-    files = ["summary.csv", "by_entry.csv", *(str(Path(f).relative_to(out)) for f in figures)]
+    files = [
+        "summary.csv",
+        "by_entry.csv",
+        "curve.csv",
+        *(str(Path(f).relative_to(out)) for f in figures),
+    ]
     pc.write_readme(
         out,
         title="Forced intervention: Belarus sent into Ukraine at a week of the history",
@@ -205,7 +283,8 @@ def write_readme(
         finding="\n".join(lines),
         caveats=caveats,
         sweeps=sweeps,
-        full=f"`--full`: 100 draws per cell ({100 * 9 * 3:,} runs), about 40 min on 2 "
+        full=f"`--full`: 100 draws per cell ({100 * (9 * 3 + len(CURVE_VALUES)):,} runs), "
+        "about 45 min on 2 "
         f"cores. This folder: {draws} draws per cell.",
         files=files,
     )

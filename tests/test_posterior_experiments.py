@@ -120,6 +120,9 @@ def test_forced_intervention_and_discovery_run_at_smoke_size(experiment, tmp_pat
     by_entry = pd.read_csv(out / "by_entry.csv")
     assert set(by_entry["entry"]) <= set(fi.ENTRIES) and len(by_entry) > 0
     assert (by_entry["weeks_median"].dropna() >= 0).all()  # counted from the entry
+    curve = pd.read_csv(out / "curve.csv")  # the tuned weight's response curve
+    assert sorted(set(curve[fi.CURVE_PARAM])) == sorted(fi.CURVE_VALUES)
+    assert "Response to the tuned weight" in (out / "README.md").read_text()
     sd = experiment("scenario_discovery")
     out = tmp_path / "sd"
     argv = ["--quick", "--workers", "2", "--out", str(out), "--work", str(tmp_path / "w2")]
