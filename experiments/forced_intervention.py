@@ -18,7 +18,8 @@ The citizens' reaction to the order rests on one tuned weight with no prior rang
 ``intervention_legitimacy_pw`` (the legitimacy pro-Western citizens withdraw when the army
 fights). So the autumn-2022 entry is also run over a range of it, a response curve rather
 than one point: what the second fear looks like if the order costs the regime less, or
-nothing (casualties then have to do all of it).
+nothing (casualties then have to do all of it). And it is run with the citizens' channels
+switched off (``SWITCHES``), to show which mechanism carries the reaction.
 
     .venv/bin/python experiments/forced_intervention.py          # ~6 min on 2 cores
     .venv/bin/python experiments/forced_intervention.py --full   # 100 draws: ~40 min
@@ -57,6 +58,23 @@ SIZES = {"quick": (1, 1_000), "default": (16, 10_000), "full": (100, 10_000)}
 CURVE_PARAM = "intervention_legitimacy_pw"
 CURVE_VALUES = (0.0, 0.025, 0.05, 0.1, 0.15)
 CURVE_AT = {"entry": "2022-10 autumn", "ukraine_strength": 60_000, "deploy_share": 0.4}
+#: The same entry with the channels of the citizens' reaction switched off (docs/ODD.md,
+#: 7.2): the order's own cost in legitimacy, mobilisation, casualties and hardship, and
+#: the preference-falsification cascade that can amplify any of them. One sweep each with
+#: the same seed, so every switch meets the same draws and run seeds.
+CHANNELS_OFF = {
+    "intervention_legitimacy_pw": 0.0,
+    "intervention_legitimacy_pr": 0.0,
+    "ext_mobilisation": False,
+    "ext_casualties": False,
+    "ext_hardship": False,
+}
+SWITCHES = {
+    "all on": {},
+    "no cascade": {"ext_cascades": False},
+    "no grievance channel": CHANNELS_OFF,
+    "neither": {**CHANNELS_OFF, "ext_cascades": False},
+}
 
 
 def specs(draws: int, n_citizens: int, seed: int = 2014) -> dict[str, object]:
@@ -97,6 +115,30 @@ def curve_spec(draws: int, n_citizens: int, seed: int = 2030):
         },
         vary={CURVE_PARAM: CURVE_VALUES},
     )
+
+
+def switch_specs(draws: int, n_citizens: int, seed: int = 2031) -> dict[str, object]:
+    """The autumn-2022 entry at ``CURVE_AT`` with each set of ``SWITCHES`` (same seed)."""
+    step = ENTRIES[CURVE_AT["entry"]]
+    out = {}
+    for i, (label, off) in enumerate(SWITCHES.items()):
+        out[label] = pc.posterior_spec(
+            f"{NAME}_switch_{i}",
+            f"forced entry at history step {step}, reaction channels: {label}, {draws} "
+            f"posterior draws, {HORIZON} weeks after",
+            scenario="history",
+            steps=step + HORIZON,
+            draws=draws,
+            seed=seed,
+            fixed={
+                "forced_intervention_week": step,
+                "n_citizens": n_citizens,
+                "ukraine_strength": CURVE_AT["ukraine_strength"],
+                "deploy_share": CURVE_AT["deploy_share"],
+                **off,
+            },
+        )
+    return out
 
 
 def after_entry(runs: pd.DataFrame, step: int) -> pd.DataFrame:
@@ -147,7 +189,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     curve = pc.outcome_summary(swept, [CURVE_PARAM], origin="entry_step")
     pc.write_table(curve, out / "curve.csv")
     figures += draw_curve(curve, out / "figures")
-    write_readme(args, out, everything, runs, by_entry, cells, curve, sweeps, draws, figures, argv)
+    frames = []
+    for i, (label, spec) in enumerate(switch_specs(draws, n_citizens).items()):
+        print(f"== {spec.name}: {spec.description}", flush=True)
+        r = after_entry(sweeps.run(spec, args.work / f"switch_{i}", args.workers), step)
+        frames.append(r[~r["ejected_before"]].assign(channels=label, order=i))
+    switched = pc.outcome_summary(pd.concat(frames, ignore_index=True), ["order", "channels"])
+    pc.write_table(switched.drop(columns="order"), out / "switches.csv")
+    write_readme(
+        args, out, everything, runs, by_entry, cells, curve, switched, sweeps, draws, figures, argv
+    )
     print(f"wrote {out}", flush=True)
     return 0
 
@@ -208,8 +259,27 @@ def curve_lines(curve: pd.DataFrame) -> list[str]:
     return lines
 
 
+def switch_lines(switched: pd.DataFrame) -> list[str]:
+    """The switch-off table: each headline outcome with each set of channels off."""
+    labels = list(SWITCHES)
+    lines = [
+        "",
+        "**What carries the reaction**: the same entry with the citizens' channels switched "
+        "off (grievance channels: the order's legitimacy cost, mobilisation, casualties, "
+        "hardship; the cascade: preference falsification revealed; `switches.csv`):",
+        "",
+        "| outcome | " + " | ".join(labels) + " |",
+        "|---|" + "---|" * len(labels),
+    ]
+    for o in HEADLINE:
+        t = switched[switched["outcome"] == o].set_index("channels")
+        cells = [pc.fmt_p(t.loc[c, "p"], t.loc[c, "low"], t.loc[c, "high"]) for c in labels]
+        lines.append(f"| {o} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def write_readme(
-    args, out, everything, runs, by_entry, cells, curve, sweeps, draws, figures, argv
+    args, out, everything, runs, by_entry, cells, curve, switched, sweeps, draws, figures, argv
 ) -> None:
     def p(entry: str, outcome: str) -> str:
         r = by_entry[(by_entry["entry"] == entry) & (by_entry["outcome"] == outcome)].iloc[0]
@@ -258,6 +328,7 @@ def write_readme(
             f"({np.nanmin(after):.0%}-{np.nanmax(after):.0%}) came with or after an uprising."
         )
     lines += curve_lines(curve)
+    lines += switch_lines(switched)
     before = everything.groupby("entry")["ejected_before"].mean()
     caveats = f"""- Probabilities are shares of runs, each run a posterior draw with its own seed
   (parameter and seed uncertainty together); brackets are 95 % Wilson intervals of that share.
@@ -274,6 +345,7 @@ def write_readme(
         "summary.csv",
         "by_entry.csv",
         "curve.csv",
+        "switches.csv",
         *(str(Path(f).relative_to(out)) for f in figures),
     ]
     pc.write_readme(
@@ -283,7 +355,8 @@ def write_readme(
         finding="\n".join(lines),
         caveats=caveats,
         sweeps=sweeps,
-        full=f"`--full`: 100 draws per cell ({100 * (9 * 3 + len(CURVE_VALUES)):,} runs), "
+        full=f"`--full`: 100 draws per cell "
+        f"({100 * (9 * 3 + len(CURVE_VALUES) + len(SWITCHES)):,} runs), "
         "about 45 min on 2 "
         f"cores. This folder: {draws} draws per cell.",
         files=files,

@@ -123,6 +123,8 @@ def test_forced_intervention_and_discovery_run_at_smoke_size(experiment, tmp_pat
     curve = pd.read_csv(out / "curve.csv")  # the tuned weight's response curve
     assert sorted(set(curve[fi.CURVE_PARAM])) == sorted(fi.CURVE_VALUES)
     assert "Response to the tuned weight" in (out / "README.md").read_text()
+    switches = pd.read_csv(out / "switches.csv")  # the reaction's channels switched off
+    assert list(dict.fromkeys(switches["channels"])) == list(fi.SWITCHES)
     sd = experiment("scenario_discovery")
     out = tmp_path / "sd"
     argv = ["--quick", "--workers", "2", "--out", str(out), "--work", str(tmp_path / "w2")]
