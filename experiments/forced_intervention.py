@@ -275,6 +275,13 @@ def switch_lines(switched: pd.DataFrame) -> list[str]:
         t = switched[switched["outcome"] == o].set_index("channels")
         cells = [pc.fmt_p(t.loc[c, "p"], t.loc[c, "low"], t.loc[c, "high"]) for c in labels]
         lines.append(f"| {o} | " + " | ".join(cells) + " |")
+    p = switched.set_index(["channels", "outcome"])["p"]
+    lines.append(
+        f"\nWith neither channel, P(uprising) is {p['neither', 'uprising']:.2f} against "
+        f"{p['all on', 'uprising']:.2f} with both, while P(mutiny) is "
+        f"{p['neither', 'mutiny']:.2f} against {p['all on', 'mutiny']:.2f} and P(mass mutiny) "
+        f"{p['neither', 'mass_mutiny']:.2f} against {p['all on', 'mass_mutiny']:.2f}."
+    )
     return lines
 
 
@@ -320,13 +327,11 @@ def write_readme(
             f"{mu[~up].mean() if (~up).any() else float('nan'):.2f} ({(~up).sum()} runs); "
             f"the mutiny came first in {first.mean():.0%}."
         )
-    if hi - lo < 0.25 and np.nanmin(after) > 0.5:
-        lines.append(
-            "\nThe domestic reaction to the order, more than the battlefield, carries the "
-            f"second fear here: P(mutiny) moves only {hi - lo:.2f} over the Ukrainian force and "
-            "the expedition's size (heatmaps), and at every entry most mutinies "
-            f"({np.nanmin(after):.0%}-{np.nanmax(after):.0%}) came with or after an uprising."
-        )
+    lines.append(
+        f"\nAt every entry {np.nanmin(after):.0%}-{np.nanmax(after):.0%} of the mutinies came with "
+        "or after an uprising; whether the uprising causes them is the switch-off table's "
+        "question (below)."
+    )
     lines += curve_lines(curve)
     lines += switch_lines(switched)
     before = everything.groupby("entry")["ejected_before"].mean()
