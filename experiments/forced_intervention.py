@@ -95,13 +95,13 @@ def specs(draws: int, n_citizens: int, seed: int = 2014) -> dict[str, object]:
     return out
 
 
-def curve_spec(draws: int, n_citizens: int, seed: int = 2030):
-    """The autumn-2022 entry over ``CURVE_VALUES`` of the tuned weight, the same draws at
-    every value."""
+def autumn_spec(name: str, what: str, draws: int, n_citizens: int, seed: int, **kw):
+    """A posterior sweep of the autumn-2022 entry at ``CURVE_AT`` (``kw``: ``vary``, or
+    ``fixed`` settings added to the entry's)."""
     step = ENTRIES[CURVE_AT["entry"]]
     return pc.posterior_spec(
-        f"{NAME}_curve",
-        f"forced entry at history step {step} over {CURVE_PARAM}, {draws} posterior draws, "
+        f"{NAME}_{name}",
+        f"forced entry at history step {step}, {what}, {draws} posterior draws, "
         f"{HORIZON} weeks after",
         scenario="history",
         steps=step + HORIZON,
@@ -112,33 +112,27 @@ def curve_spec(draws: int, n_citizens: int, seed: int = 2030):
             "n_citizens": n_citizens,
             "ukraine_strength": CURVE_AT["ukraine_strength"],
             "deploy_share": CURVE_AT["deploy_share"],
+            **kw.get("fixed", {}),
         },
-        vary={CURVE_PARAM: CURVE_VALUES},
+        vary=kw.get("vary"),
     )
+
+
+def curve_spec(draws: int, n_citizens: int, seed: int = 2030):
+    """The autumn-2022 entry over ``CURVE_VALUES`` of the tuned weight, the same draws at
+    every value."""
+    what = f"over {CURVE_PARAM}"
+    return autumn_spec("curve", what, draws, n_citizens, seed, vary={CURVE_PARAM: CURVE_VALUES})
 
 
 def switch_specs(draws: int, n_citizens: int, seed: int = 2031) -> dict[str, object]:
     """The autumn-2022 entry at ``CURVE_AT`` with each set of ``SWITCHES`` (same seed)."""
-    step = ENTRIES[CURVE_AT["entry"]]
-    out = {}
-    for i, (label, off) in enumerate(SWITCHES.items()):
-        out[label] = pc.posterior_spec(
-            f"{NAME}_switch_{i}",
-            f"forced entry at history step {step}, reaction channels: {label}, {draws} "
-            f"posterior draws, {HORIZON} weeks after",
-            scenario="history",
-            steps=step + HORIZON,
-            draws=draws,
-            seed=seed,
-            fixed={
-                "forced_intervention_week": step,
-                "n_citizens": n_citizens,
-                "ukraine_strength": CURVE_AT["ukraine_strength"],
-                "deploy_share": CURVE_AT["deploy_share"],
-                **off,
-            },
+    return {
+        label: autumn_spec(
+            f"switch_{i}", f"reaction channels: {label}", draws, n_citizens, seed, fixed=off
         )
-    return out
+        for i, (label, off) in enumerate(SWITCHES.items())
+    }
 
 
 def after_entry(runs: pd.DataFrame, step: int) -> pd.DataFrame:
