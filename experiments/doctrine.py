@@ -21,7 +21,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -82,29 +81,16 @@ def mean_levels(work: Path) -> pd.DataFrame:
     return series.groupby("run_id")[list(LEVELS)].mean().add_prefix("avg_")
 
 
-def level_effects(runs: pd.DataFrame, boot: int = 2000, seed: int = 2209) -> pd.DataFrame:
+def level_effects(runs: pd.DataFrame, seed: int = 2209) -> pd.DataFrame:
     """The doctrine's paired effect on the mean demanded and chosen support level (levels,
     0-5), at each counter-offensive intensity, with a bootstrap over draws."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for c, sub in runs.groupby("counter", sort=True):
-        for col in LEVELS:
-            wide = sub.pivot_table(index="draw", columns="doctrine", values=f"avg_{col}")
-            d = (wide["on"] - wide["off"]).to_numpy()
-            means = d[rng.integers(0, len(d), size=(boot, len(d)))].mean(axis=1)
-            rows.append(
-                {
-                    "counter": c,
-                    "level": col,
-                    "draws": len(d),
-                    "off": float(wide["off"].mean()),
-                    "on": float(wide["on"].mean()),
-                    "diff": float(d.mean()),
-                    "low": float(np.quantile(means, 0.025)),
-                    "high": float(np.quantile(means, 0.975)),
-                }
-            )
-    return pd.DataFrame(rows)
+    values = runs[[f"avg_{c}" for c in LEVELS]].set_axis(list(LEVELS), axis=1)
+    table = pc.paired_difference(
+        runs, "doctrine", "on", "off", by=["counter"], seed=seed, values=values
+    )
+    return table.rename(columns={"outcome": "level", "p_off": "off", "p_on": "on"})[
+        ["counter", "level", "draws", "off", "on", "diff", "low", "high"]
+    ]
 
 
 def draw(shares, path_stem: Path) -> list[str]:

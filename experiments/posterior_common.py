@@ -190,14 +190,18 @@ def paired_difference(
     boot: int = 2000,
     seed: int = 0,
     confidence: float = 0.95,
+    values: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """P(outcome | lever = on) - P(outcome | lever = off) at the same posterior draws, with
     a bootstrap interval that resamples draws (``point_id // cells``, the posterior
     design's draw index is read from ``draw``) so the pairing is kept: what the lever is
-    worth, net of which particles happened to be drawn."""
+    worth, net of which particles happened to be drawn. ``values`` (one column per
+    quantity, indexed as ``runs``) compares the mean of any per-run quantity instead of an
+    outcome's share; its columns then take the place of ``outcomes``."""
     rng = np.random.default_rng(seed)
     alpha = (1.0 - confidence) / 2.0
-    hit = happened(runs, outcomes)
+    hit = happened(runs, outcomes) if values is None else values
+    outcomes = list(hit.columns)
     rows = []
     groups = runs.groupby(list(by), sort=True) if by else [((), runs)]
     for key, sub in groups:
